@@ -1,0 +1,1 @@
+## api-client/: see the paragraph at the top of its files.

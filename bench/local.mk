@@ -1,0 +1,1 @@
+## bench/: see the paragraph at the top of its files.

@@ -1,0 +1,1 @@
+## cache/: see the paragraph at the top of its files.

@@ -1,0 +1,1 @@
+## docs/: see the paragraph at the top of its files.

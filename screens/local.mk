@@ -1,0 +1,1 @@
+## screens/: see the paragraph at the top of its files.

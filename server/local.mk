@@ -1,0 +1,1 @@
+## server/: see the paragraph at the top of its files.

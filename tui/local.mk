@@ -1,0 +1,1 @@
+## tui/: see the paragraph at the top of its files.
