@@ -36,7 +36,7 @@
 
 #include <egov/api.h>
 
-#include "config.h"
+#include "egov-config.h"
 #include "exit-codes.h"
 #include "log.h"
 

@@ -18,7 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "config.h"
+#include "egov-config.h"
 
 struct egov_log {
 	FILE *fp;			/* NULL: logging off */

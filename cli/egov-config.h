@@ -16,6 +16,8 @@
 #ifndef EGOV_CLI_CONFIG_H
 #define EGOV_CLI_CONFIG_H
 
+/* (Named egov-config.h because config.h is autoconf's.) */
+
 #include <stddef.h>
 
 enum egov_color_mode { EGOV_COLOR_AUTO, EGOV_COLOR_ALWAYS, EGOV_COLOR_NEVER };
