@@ -38,7 +38,7 @@
 
 #include "egov-config.h"
 #include "exit-codes.h"
-#include "log.h"
+#include "egov-log.h"
 
 struct ecache;
 struct egov_app_private;
