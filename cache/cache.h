@@ -210,7 +210,7 @@ typedef struct ecache_row {
 	int pending;			/* unsent actions on it (shown "pending") */
 	int conflict;			/* an action of it is in conflict or failed */
 	long long version;		/* the server's version */
-	char key[160];			/* position, for after_key / before_key */
+	char *key;			/* position, for after_key / before_key */
 } ecache_row;
 
 typedef struct ecache_rows {
