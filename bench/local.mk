@@ -1,1 +1,9 @@
-## bench/: see the paragraph at the top of its files.
+## bench/: benchmarks, run by a person with `bench/run` (writes
+## bench/RESULTS.md) and checked against the budgets with `bench/check`.
+## They are not tests: nothing here is added to TESTS, so ./run-tests never
+## times anything.  bench/bench-cache.c belongs to cache/local.mk.
+
+## tests/reliability/: faults, roles and hostile input.  These are tests
+## (fast, TAP, in ./run-tests); the fault proxy itself is tests/lib/faultproxy.py.
+TESTS += tests/reliability/test-faultproxy.py
+EXTRA_DIST += tests/lib/faultproxy.py tests/reliability/test-faultproxy.py
