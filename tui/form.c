@@ -1,0 +1,3 @@
+/* placeholder, replaced below */
+#include "config.h"
+#include "tui-int.h"
