@@ -2,6 +2,9 @@
 ## bench/RESULTS.md) and checked against the budgets with `bench/check`.
 ## They are not tests: nothing here is added to TESTS, so ./run-tests never
 ## times anything.  bench/bench-cache.c belongs to cache/local.mk.
+EXTRA_DIST += bench/run bench/check bench/benchlib.py bench/simlib.py \
+	bench/bench_backend.py bench/bench_sync.py bench/bench_console.py \
+	bench/bench_cache.py
 
 ## tests/reliability/: faults, roles and hostile input.  These are tests
 ## (fast, TAP, in ./run-tests); the fault proxy itself is tests/lib/faultproxy.py.
