@@ -1,5 +1,23 @@
-## cli/: the egov program: the console when run bare, subcommands otherwise.
+## cli/: the egov program: the console when run bare, subcommands otherwise
+## (one cmd-*.c file each), with its configuration, session, log and output
+## formatting.  Also its man pages and bash completion.
 bin_PROGRAMS += egov
-egov_SOURCES = cli/egov.c
-egov_CFLAGS = $(AM_CFLAGS)
-egov_LDADD = $(EGOV_COMMON_LIBS) $(LIBINTL)
+egov_SOURCES = \
+	cli/egov.c \
+	cli/app.c cli/app.h cli/app-private.h \
+	cli/session.c \
+	cli/config.c cli/egov-config.h \
+	cli/log.c cli/egov-log.h \
+	cli/cli-util.c cli/cli-util.h \
+	cli/output.c cli/output.h \
+	cli/exit-codes.h \
+	cli/cmd.h cli/cmd-common.c cli/rows.c \
+	cli/cmd-login.c cli/cmd-logout.c cli/cmd-sync.c \
+	cli/cmd-ls.c cli/cmd-show.c cli/cmd-search.c \
+	cli/cmd-act.c cli/cmd-outbox.c cli/cmd-conflicts.c \
+	cli/cmd-report.c cli/cmd-doctor.c
+egov_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) \
+	$(UTF8PROC_CFLAGS)
+egov_LDADD = $(EGOV_SCREENS_LIBS) $(EGOV_TUI_LIBS) $(EGOV_CACHE_LIBS) \
+	$(EGOV_API_LIBS) $(EGOV_COMMON_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) \
+	$(UTF8PROC_LIBS) $(LIBINTL) -lpthread
