@@ -21,3 +21,15 @@ egov_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) \
 egov_LDADD = $(EGOV_SCREENS_LIBS) $(EGOV_TUI_LIBS) $(EGOV_CACHE_LIBS) \
 	$(EGOV_API_LIBS) $(EGOV_COMMON_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) \
 	$(UTF8PROC_LIBS) $(LIBINTL) -lpthread
+
+## Unit tests of what needs no server: configuration, output, log.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/cli/test-cli-units
+TESTS += tests/cli/test-cli-units
+endif
+tests_cli_test_cli_units_SOURCES = tests/cli/test-cli-units.c \
+	cli/config.c cli/log.c cli/output.c cli/cli-util.c
+tests_cli_test_cli_units_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(INIH_CFLAGS) \
+	$(JANSSON_CFLAGS) $(UTF8PROC_CFLAGS)
+tests_cli_test_cli_units_LDADD = $(EGOV_COMMON_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) \
+	$(CMOCKA_LIBS) $(LIBINTL)
