@@ -421,8 +421,8 @@ int tui_form_add_choice(tui_form *f, const char *name, const char *label,
 int tui_form_add_pick(tui_form *f, const char *name, const char *label,
 		      tui_pick_fn pick, void *ud);
 /* The value typed (UTF-8, NFC); NULL for an unknown name. */
-const char *tui_form_value(const tui_form *f, const char *name);
-long tui_form_number(const tui_form *f, const char *name);
+const char *tui_form_value(tui_form *f, const char *name);
+long tui_form_number(tui_form *f, const char *name);
 /* Show an error under the fields (submit hook refusing a value). */
 void tui_form_set_error(tui_form *f, const char *msg);
 /* Feed one key (Tab/Down next field, Enter submit, Esc cancel).
