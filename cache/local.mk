@@ -1,1 +1,15 @@
-## cache/: see the paragraph at the top of its files.
+## cache/: the offline SQLite cache, the outbox and the sync engine
+## (libegovcache, public header cache/cache.h).  Others link
+## $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS).
+noinst_LIBRARIES += cache/libegovcache.a
+cache_libegovcache_a_SOURCES = \
+	cache/cache.h cache/internal.h cache/recover.h cache/reference.h cache/sync.h \
+	cache/store.c cache/recover.c cache/schema.c \
+	cache/dossiers.c cache/overlay.c cache/effects.c \
+	cache/rows.c cache/queues.c cache/search.c \
+	cache/reference.c cache/procedures.c cache/calendar.c \
+	cache/outbox.c cache/answers.c cache/feed.c \
+	cache/sync.c cache/sync-ref.c cache/sync-push.c cache/sync-pull.c \
+	cache/location.c
+cache_libegovcache_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
+EGOV_CACHE_LIBS = cache/libegovcache.a $(SQLITE_LIBS) $(JANSSON_LIBS)

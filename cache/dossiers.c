@@ -1,0 +1,295 @@
+/*
+ * Cached dossiers: storing the server's copy, keyed on id and version, with
+ * the summary columns the queues sort and filter on, the contract JSON
+ * (eapi_dossier_encode) for the full form, and the folded text the search
+ * index holds; and reading them back with the person's unsent actions
+ * applied.
+ *
+ * A version older than or equal to the cached one is ignored (a change
+ * feed page replayed after a crash, a late answer), except that a full
+ * form replaces a summary of the same version.  Existing rows are updated
+ * in place so their rowid, which the search index and keyset positions
+ * use, stays put.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "vntext.h"
+
+#define OPEN_STATUSES "0,1,2"		/* queued, in flight, retry */
+#define STUCK_STATUSES "4,5"		/* conflict, failed */
+
+static char *
+fold(const char *s)
+{
+	return vn_fold(s ? s : "");
+}
+
+/* Add (or with del, remove) a row's text to the contentless index; the
+ * removal must repeat exactly what was added, so both go through here. */
+static int
+fts_write(ecache *c, long long rid, const char *code, const char *applicant,
+	  const char *subject, const char *procedure, int del)
+{
+	sqlite3_stmt *st = del
+		? ecache_stmt(c, "INSERT INTO dossier_fts(dossier_fts, rowid, code, applicant, "
+			      "subject, procedure) VALUES ('delete', ?1, ?2, ?3, ?4, ?5)")
+		: ecache_stmt(c, "INSERT INTO dossier_fts(rowid, code, applicant, subject, "
+			      "procedure) VALUES (?1, ?2, ?3, ?4, ?5)");
+	char *f[4] = { fold(code), fold(applicant), fold(subject), fold(procedure) };
+	int i, rc, result = -1;
+
+	if (!st)
+		goto cleanup;
+	for (i = 0; i < 4; i++) {
+		if (!f[i]) {
+			ecache_seterr(c, "out of memory");
+			goto cleanup;
+		}
+	}
+	sqlite3_bind_int64(st, 1, rid);
+	for (i = 0; i < 4; i++)
+		sqlite3_bind_text(st, i + 2, f[i], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		ecache_sqlerr(c, "search index");
+		goto cleanup;
+	}
+	result = 0;
+cleanup:
+	for (i = 0; i < 4; i++)
+		free(f[i]);
+	return result;
+}
+
+/* Fetch what a change needs from the cached row; 1 found, 0 not, -1 error.
+ * The caller frees the strings. */
+typedef struct cached_row {
+	long long rid, version;
+	int full;
+	char *code, *applicant, *subject, *procedure;
+} cached_row;
+
+static void
+cached_row_release(cached_row *r)
+{
+	free(r->code); free(r->applicant); free(r->subject); free(r->procedure);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+cached_row_get(ecache *c, const char *id, cached_row *out)
+{
+	sqlite3_stmt *st = ecache_stmt(c,
+		"SELECT rid, version, full, code, applicant_name, subject, procedure_name "
+		"FROM dossiers WHERE id = ?1");
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->rid = sqlite3_column_int64(st, 0);
+		out->version = sqlite3_column_int64(st, 1);
+		out->full = sqlite3_column_int(st, 2);
+		out->code = ecache_strdup((const char *)sqlite3_column_text(st, 3));
+		out->applicant = ecache_strdup((const char *)sqlite3_column_text(st, 4));
+		out->subject = ecache_strdup((const char *)sqlite3_column_text(st, 5));
+		out->procedure = ecache_strdup((const char *)sqlite3_column_text(st, 6));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ecache_sqlerr(c, "reading a dossier");
+	return rc == SQLITE_ROW;
+}
+
+static int
+has_outbox_rows(ecache *c, const char *id)
+{
+	sqlite3_stmt *st = ecache_stmt(c,
+		"SELECT 1 FROM ob.outbox WHERE dossier_id = ?1 AND status IN ("
+		OPEN_STATUSES "," STUCK_STATUSES ") LIMIT 1");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ecache_sqlerr(c, "outbox");
+	return rc == SQLITE_ROW;
+}
+
+int
+ecache_dossier_store(ecache *c, const eapi_dossier *d)
+{
+	static const char *const insert_sql =
+		"INSERT INTO dossiers(id, code, version, full, s_state, s_assignee, s_due_at,"
+		" state, assignee_id, due_at, agency_id, procedure_id, procedure_name,"
+		" applicant_name, applicant_kind, subject, name_key, recv_at,"
+		" supplement_count, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	static const char *const update_sql =
+		"UPDATE dossiers SET id = ?1, code = ?2, version = ?3, full = ?4, s_state = ?5,"
+		" s_assignee = ?6, s_due_at = ?7, state = ?5, assignee_id = ?6, due_at = ?7,"
+		" agency_id = ?8, procedure_id = ?9, procedure_name = ?10, applicant_name = ?11,"
+		" applicant_kind = ?12, subject = ?13, name_key = ?14, recv_at = ?15,"
+		" supplement_count = ?16, json = ?17, pending = 0, conflict = 0 WHERE rid = ?18";
+	cached_row old;
+	sqlite3_stmt *st;
+	unsigned char *key = NULL;
+	size_t keylen = 0;
+	char *json = NULL;
+	long long rid;
+	int found, rc, result = -1;
+
+	if (!d || !d->id || !d->code) {
+		ecache_seterr(c, "dossier without id or code");
+		return -1;
+	}
+	found = cached_row_get(c, d->id, &old);
+	if (found < 0)
+		return -1;
+	if (found && (old.version > d->version ||
+		      (old.version == d->version && (old.full || !d->has_full)))) {
+		result = 0;
+		goto cleanup;
+	}
+	json = eapi_dossier_encode(d);
+	if (d->applicant_kind && strcmp(d->applicant_kind, "citizen") != 0)
+		key = vn_sort_key(d->applicant_name ? d->applicant_name : "", &keylen);
+	else
+		key = vn_name_sort_key(d->applicant_name ? d->applicant_name : "", &keylen);
+	if (!json || !key) {
+		ecache_seterr(c, "out of memory");
+		goto cleanup;
+	}
+	if (found && fts_write(c, old.rid, old.code, old.applicant, old.subject,
+			       old.procedure, 1) < 0)
+		goto cleanup;
+	st = ecache_stmt(c, found ? update_sql : insert_sql);
+	if (!st)
+		goto cleanup;
+	sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, d->version);
+	sqlite3_bind_int(st, 4, d->has_full);
+	sqlite3_bind_int(st, 5, d->state);
+	sqlite3_bind_text(st, 6, d->assignee_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE);
+	sqlite3_bind_text(st, 8, d->agency_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, d->procedure_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, d->procedure_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, d->applicant_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, d->applicant_kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, d->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 14, key, (int)keylen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, (long long)(d->received_at ? d->received_at : d->submitted_at));
+	sqlite3_bind_int(st, 16, d->supplement_count);
+	sqlite3_bind_text(st, 17, json, -1, SQLITE_STATIC);
+	if (found)
+		sqlite3_bind_int64(st, 18, old.rid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		ecache_sqlerr(c, "storing a dossier");
+		goto cleanup;
+	}
+	rid = found ? old.rid : sqlite3_last_insert_rowid(c->db);
+	if (fts_write(c, rid, d->code, d->applicant_name, d->subject, d->procedure_name, 0) < 0)
+		goto cleanup;
+	rc = has_outbox_rows(c, d->id);
+	if (rc < 0 || (rc > 0 && ecache_dossier_refresh_effect(c, d->id) < 0))
+		goto cleanup;
+	result = 1;
+cleanup:
+	cached_row_release(&old);
+	free(json);
+	free(key);
+	return result;
+}
+
+int
+ecache_dossier_delete(ecache *c, const char *id, long long version)
+{
+	cached_row old;
+	sqlite3_stmt *st;
+	int found, rc, result = -1;
+
+	found = cached_row_get(c, id, &old);
+	if (found <= 0)
+		return found;
+	if (version > 0 && old.version > version) {
+		result = 0;
+		goto cleanup;
+	}
+	if (fts_write(c, old.rid, old.code, old.applicant, old.subject, old.procedure, 1) < 0)
+		goto cleanup;
+	st = ecache_stmt(c, "DELETE FROM dossiers WHERE rid = ?1");
+	if (!st)
+		goto cleanup;
+	sqlite3_bind_int64(st, 1, old.rid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		ecache_sqlerr(c, "removing a dossier");
+		goto cleanup;
+	}
+	result = 1;
+cleanup:
+	cached_row_release(&old);
+	return result;
+}
+
+int
+ecache_dossier_upsert(ecache *c, const eapi_dossier *d)
+{
+	int r;
+
+	if (ecache_begin(c) < 0)
+		return -1;
+	r = ecache_dossier_store(c, d);
+	if (r < 0) {
+		ecache_rollback(c);
+		return -1;
+	}
+	return ecache_commit(c) < 0 ? -1 : r;
+}
+
+int
+ecache_dossier_remove(ecache *c, const char *id, long long version)
+{
+	int r;
+
+	if (ecache_begin(c) < 0)
+		return -1;
+	r = ecache_dossier_delete(c, id, version);
+	if (r < 0) {
+		ecache_rollback(c);
+		return -1;
+	}
+	return ecache_commit(c) < 0 ? -1 : r;
+}
+
+long long
+ecache_dossier_count(ecache *c)
+{
+	sqlite3_stmt *st = ecache_stmt(c, "SELECT count(*) FROM dossiers");
+	long long n = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		ecache_sqlerr(c, "counting dossiers");
+	sqlite3_reset(st);
+	return n;
+}

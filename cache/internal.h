@@ -1,0 +1,119 @@
+/*
+ * What the files of libegovcache share and nobody outside it sees: the
+ * handle, the statement cache, transactions, error reporting and the few
+ * cross-file helpers (schema migration, the optimistic effect, folding).
+ *
+ * The cache is one SQLite connection on "<name>.db" (schema "main": the
+ * dossiers, the full-text index, reference data, sync status) with the
+ * outbox file attached as schema "ob".  Writes go through ecache_begin()/
+ * ecache_commit(), which nest: only the outermost pair issues BEGIN
+ * IMMEDIATE / COMMIT, so a public function can be both a transaction of its
+ * own and a step of a larger one (a change-feed page).
+ */
+#ifndef EGOV_CACHE_INTERNAL_H
+#define EGOV_CACHE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "cache.h"
+
+#define ECACHE_STMT_CACHE 64
+/* due_at of a dossier without a due date: sorts last, never "overdue". */
+#define ECACHE_DUE_NONE 9000000000000000LL
+
+struct ecache {
+	sqlite3 *db;
+	char *path, *outbox_path;
+	char errmsg[512];
+	int recovered;
+	time_t now_override;
+	int due_soon_days;
+	int tx_depth, tx_failed;
+	egov_calendar cal;
+	int cal_loaded;
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} stmts[ECACHE_STMT_CACHE];
+};
+
+/* errors (store.c) */
+void ecache_seterr(ecache *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "<what>: <sqlite message>", returns -1 for `return ecache_sqlerr(...)`. */
+int ecache_sqlerr(ecache *c, const char *what);
+
+/* A prepared statement for a static SQL string, reset and unbound, owned
+ * by the cache.  Never used for two things at once: callers finish
+ * stepping before calling anything that might use the same text. */
+sqlite3_stmt *ecache_stmt(ecache *c, const char *sql);
+int ecache_exec(ecache *c, const char *sql);
+
+int ecache_begin(ecache *c);
+int ecache_commit(ecache *c);
+void ecache_rollback(ecache *c);
+
+time_t ecache_now(const ecache *c);
+/* The merged calendar, loaded on first use and after calendar puts. */
+const egov_calendar *ecache_calendar(ecache *c);
+void ecache_calendar_invalidate(ecache *c);
+
+/* meta key/value in the main schema */
+int ecache_meta_get(ecache *c, const char *key, char *out, size_t outlen);
+int ecache_meta_set(ecache *c, const char *key, const char *value);
+
+/* schema.c: bring "main" and "ob" to their current versions; exposed
+ * separately so tests can build every earlier version. */
+#define ECACHE_MAIN_VERSION 2
+#define ECACHE_OUTBOX_VERSION 1
+enum ecache_db_kind { ECACHE_DB_CACHE, ECACHE_DB_OUTBOX };
+int ecache_schema_migrate(sqlite3 *db, const char *schema, enum ecache_db_kind kind,
+			  int target, char *err, size_t errlen);
+int ecache_schema_version(sqlite3 *db, const char *schema);
+/* The outbox columns in table order, for copying rows between files. */
+#define ECACHE_OUTBOX_COLUMNS \
+	"seq, dossier_id, dossier_code, action, params, idem_key, base_version, " \
+	"if_match, chained, status, attempts, created_at, updated_at, http_status, " \
+	"error_code, reason, result_version, mine_json, theirs_json, actor_id"
+
+/* dossiers.c */
+int ecache_dossier_store(ecache *c, const eapi_dossier *d);	/* in a tx */
+int ecache_dossier_delete(ecache *c, const char *id, long long version);
+/* Recompute a dossier's optimistic columns from its server copy and its
+ * unsent outbox rows (outbox.c calls this after every status change). */
+int ecache_dossier_refresh_effect(ecache *c, const char *id);
+/* Every dossier with open outbox rows, and none without (at open). */
+int ecache_dossier_refresh_all_effects(ecache *c);
+
+/* effects.c: what an action does to state, assignee and due date when it
+ * is accepted; the same rules the server applies, used to show a pending
+ * action before it is sent.  Unknown parameters are ignored. */
+int ecache_effect_known_action(const char *action);
+const char *ecache_effect_missing_param(const char *action, const eapi_action *a);
+void ecache_effect_apply(const char *action, const char *params_json,
+			 const char *actor_id, eapi_state *state,
+			 char **assignee_id, long long *due_at);
+
+/* rows.c: fill a row from a SELECT of ECACHE_ROW_COLUMNS. */
+#define ECACHE_ROW_COLUMNS \
+	"d.rowid, d.id, d.code, d.applicant_name, d.procedure_name, d.subject, " \
+	"d.assignee_id, d.state, d.recv_at, d.due_at, d.pending, d.conflict, " \
+	"d.version, d.name_key"
+int ecache_rows_fill(ecache *c, sqlite3_stmt *st, int sort, int reverse, ecache_rows *out);
+/* The SQL condition for the states a queue may be overdue in. */
+#define ECACHE_OVERDUE_STATES "0,1,3,4,5"
+#define ECACHE_ACTIVE_STATES "0,1,3,4,5,8"
+
+/* outbox.c, for the push side */
+int ecache_outbox_next_sendable(ecache *c, long long after_seq, ecache_outbox_row *out);
+int ecache_outbox_mark_in_flight(ecache *c, long long seq);
+int ecache_outbox_record(ecache *c, long long seq, ecache_out_status st,
+			 const eapi_error *err, const eapi_dossier *result);
+int ecache_outbox_has_queued(ecache *c);
+
+/* feed.c: remember how a sync round went */
+int ecache_status_record(ecache *c, time_t started, int ok, const char *error);
+
+char *ecache_strdup(const char *s);	/* NULL-safe */
+
+#endif

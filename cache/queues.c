@@ -1,0 +1,248 @@
+/*
+ * The work queues: the counters of domain.md and windows of rows in a
+ * queue, read from SQLite a screenful at a time.
+ *
+ * Each queue is a WHERE condition on the optimistic columns; each sort is
+ * an indexed column plus the rowid as tie-breaker.  A window continues from
+ * a key with a row-value comparison, "(col, rowid) > (:k, :r)", which
+ * SQLite answers from the index: the cost of a window depends on its size,
+ * not on the queue's length or how far down the person has scrolled.
+ *
+ * "Due soon" and "overdue" compare due_at with times computed once per
+ * query from the cached calendar (now, and the end of the last working day
+ * still counted as soon), so no per-row calendar arithmetic runs in SQL.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const queue_names[ECACHE_Q_COUNT] = {
+	"all", "active", "new_online", "received", "in_progress", "due_soon",
+	"overdue", "supplement_wait", "supplement_received", "pending_approval",
+	"result_ready", "mine", "unassigned", "unsent",
+};
+
+/* Conditions use :user, :now and :soon. */
+static const char *const queue_where[ECACHE_Q_COUNT] = {
+	"1",
+	"d.state IN (" ECACHE_ACTIVE_STATES ")",
+	"d.state = 0",
+	"d.state = 1",
+	"d.state = 3",
+	"d.state IN (" ECACHE_OVERDUE_STATES ") AND d.due_at >= :now AND d.due_at < :soon",
+	"d.state IN (" ECACHE_OVERDUE_STATES ") AND d.due_at < :now",
+	"d.state = 5",
+	"d.state = 3 AND d.supplement_count > 0",
+	"d.state = 4",
+	"d.state = 8",
+	"d.assignee_id = :user AND d.state IN (" ECACHE_ACTIVE_STATES ")",
+	"d.assignee_id IS NULL AND d.state IN (1,3)",
+	"(d.pending > 0 OR d.conflict > 0)",
+};
+
+static const char *const sort_column[ECACHE_SORT_COUNT] = {
+	"d.due_at", "d.recv_at", "d.name_key", "d.code",
+};
+
+const char *
+ecache_queue_name(ecache_queue q)
+{
+	return (unsigned)q < ECACHE_Q_COUNT ? queue_names[q] : "?";
+}
+
+int
+ecache_queue_parse(const char *name, ecache_queue *out)
+{
+	int i;
+
+	for (i = 0; name && i < ECACHE_Q_COUNT; i++) {
+		if (strcmp(queue_names[i], name) == 0) {
+			*out = (ecache_queue)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The first moment no longer "due soon": midnight after the last day whose
+ * working days left are within the limit. */
+static time_t
+soon_cutoff(ecache *c, time_t now)
+{
+	const egov_calendar *cal = ecache_calendar(c);
+	egov_calendar empty;
+	egov_day today = egov_day_of(now), d, last = today;
+
+	egov_calendar_init(&empty);
+	if (!cal)
+		cal = &empty;
+	for (d = today + 1; d < today + 60; d++) {
+		if (egov_working_days_between(cal, today, d) > c->due_soon_days)
+			break;
+		last = d;
+	}
+	return egov_local_time(last + 1, 0, 0);
+}
+
+static void
+bind_common(ecache *c, sqlite3_stmt *st, const char *user_id)
+{
+	time_t now = ecache_now(c);
+	int i;
+
+	if ((i = sqlite3_bind_parameter_index(st, ":user")) > 0)
+		sqlite3_bind_text(st, i, user_id ? user_id : "", -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":now")) > 0)
+		sqlite3_bind_int64(st, i, (long long)now);
+	if ((i = sqlite3_bind_parameter_index(st, ":soon")) > 0)
+		sqlite3_bind_int64(st, i, (long long)soon_cutoff(c, now));
+}
+
+long long
+ecache_queue_count(ecache *c, ecache_queue q, const char *user_id)
+{
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	if ((unsigned)q >= ECACHE_Q_COUNT) {
+		ecache_seterr(c, "no such queue");
+		return -1;
+	}
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dossiers d WHERE %s", queue_where[q]);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ecache_sqlerr(c, "queue");
+		return -1;
+	}
+	bind_common(c, st, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		ecache_sqlerr(c, "queue");
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+ecache_queue_counts(ecache *c, const char *user_id, long long counts[ECACHE_Q_COUNT])
+{
+	int q;
+
+	for (q = 0; q < ECACHE_Q_COUNT; q++)
+		if ((counts[q] = ecache_queue_count(c, (ecache_queue)q, user_id)) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Bind a key's sort value to :k and rowid to :r; -1 if it is malformed. */
+static int
+bind_key(sqlite3_stmt *st, int sort, const char *key)
+{
+	const char *colon = strrchr(key, ':');
+	unsigned char *bytes;
+	size_t n, i;
+	int ik = sqlite3_bind_parameter_index(st, ":k");
+	int ir = sqlite3_bind_parameter_index(st, ":r");
+	char *end;
+
+	if (!colon)
+		return -1;
+	sqlite3_bind_int64(st, ir, strtoll(colon + 1, &end, 10));
+	if (*end)
+		return -1;
+	if ((sort & 0xff) == ECACHE_SORT_DUE || (sort & 0xff) == ECACHE_SORT_RECEIVED) {
+		long long v = strtoll(key, &end, 10);
+		if (end != colon)
+			return -1;
+		sqlite3_bind_int64(st, ik, v);
+		return 0;
+	}
+	n = (size_t)(colon - key);
+	if (n % 2)
+		return -1;
+	bytes = malloc(n / 2 + 1);
+	if (!bytes)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hexval(key[2 * i]), lo = hexval(key[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			free(bytes);
+			return -1;
+		}
+		bytes[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if ((sort & 0xff) == ECACHE_SORT_CODE)
+		sqlite3_bind_text(st, ik, (const char *)bytes, (int)(n / 2), free);
+	else
+		sqlite3_bind_blob(st, ik, bytes, (int)(n / 2), free);
+	return 0;
+}
+
+static int
+window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key,
+       int limit, int before, ecache_rows *out)
+{
+	char sql[1024];
+	sqlite3_stmt *st = NULL;
+	int base = sort & 0xff, desc = (sort & ECACHE_SORT_DESC) != 0;
+	int scan_asc = desc == before;	/* forward-ascending or backward-descending */
+	int has_key = key && *key;
+	const char *col;
+	int result = -1;
+
+	if ((unsigned)q >= ECACHE_Q_COUNT || base >= ECACHE_SORT_COUNT || limit <= 0) {
+		ecache_seterr(c, "bad queue, sort or limit");
+		return -1;
+	}
+	col = sort_column[base];
+	snprintf(sql, sizeof sql,
+		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d WHERE (%s)%s%s%s%s%s "
+		 "ORDER BY %s %s, d.rowid %s LIMIT :lim",
+		 queue_where[q], has_key ? " AND (" : "", has_key ? col : "",
+		 has_key ? ", d.rowid) " : "", has_key ? (scan_asc ? ">" : "<") : "",
+		 has_key ? " (:k, :r)" : "",
+		 col, scan_asc ? "ASC" : "DESC", scan_asc ? "ASC" : "DESC");
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ecache_sqlerr(c, "queue window");
+		return -1;
+	}
+	bind_common(c, st, user_id);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":lim"), limit);
+	if (has_key && bind_key(st, sort, key) < 0) {
+		ecache_seterr(c, "malformed position key");
+		goto cleanup;
+	}
+	result = ecache_rows_fill(c, st, sort, before, out);
+cleanup:
+	sqlite3_finalize(st);
+	return result;
+}
+
+int
+ecache_queue_window(ecache *c, ecache_queue q, const char *user_id, int sort,
+		    const char *after_key, int limit, ecache_rows *rows_out)
+{
+	return window(c, q, user_id, sort, after_key, limit, 0, rows_out);
+}
+
+int
+ecache_queue_window_before(ecache *c, ecache_queue q, const char *user_id,
+			   int sort, const char *before_key, int limit,
+			   ecache_rows *rows_out)
+{
+	return window(c, q, user_id, sort, before_key, limit, 1, rows_out);
+}

@@ -1,0 +1,205 @@
+/*
+ * The cache's schema and its migrations.
+ *
+ * Each file records its schema version in PRAGMA user_version; a table of
+ * steps takes it from any earlier version to the current one, each step in
+ * its own BEGIN IMMEDIATE transaction together with the new user_version,
+ * so an interrupted migration resumes where it stopped.  A file from a
+ * newer program (a higher version than we know) is refused rather than
+ * guessed at.  tests/cache/test-cache-store.c builds every earlier version
+ * and migrates it.
+ *
+ * Dossiers keep the server's copy (version, JSON, s_* columns) and the
+ * optimistic columns the queues read (state, assignee_id, due_at), which
+ * equal the s_* ones unless actions wait in the outbox.  Sort columns are
+ * never NULL (ECACHE_DUE_NONE for no due date) so keyset pagination can use
+ * row-value comparisons on the indexes.  The full-text index is contentless
+ * (the folded text is not stored twice); rows are removed from it with the
+ * same folded values they were added with (dossiers.c).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct migration_step {
+	int to;
+	const char *sql;	/* unqualified; qualify() adds the schema */
+} migration_step;
+
+static const migration_step cache_steps[] = {
+	{ 1,
+	  "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	  "CREATE TABLE dossiers("
+	  " rid INTEGER PRIMARY KEY,"
+	  " id TEXT NOT NULL UNIQUE,"
+	  " code TEXT NOT NULL,"
+	  " version INTEGER NOT NULL,"
+	  " full INTEGER NOT NULL,"
+	  " s_state INTEGER NOT NULL, s_assignee TEXT, s_due_at INTEGER NOT NULL,"
+	  " state INTEGER NOT NULL, assignee_id TEXT, due_at INTEGER NOT NULL,"
+	  " agency_id TEXT, procedure_id TEXT, procedure_name TEXT,"
+	  " applicant_name TEXT, applicant_kind TEXT, subject TEXT,"
+	  " name_key BLOB NOT NULL,"
+	  " recv_at INTEGER NOT NULL,"
+	  " supplement_count INTEGER NOT NULL,"
+	  " pending INTEGER NOT NULL DEFAULT 0,"
+	  " conflict INTEGER NOT NULL DEFAULT 0,"
+	  " json TEXT NOT NULL);"
+	  "CREATE INDEX dossiers_state_due ON dossiers(state, due_at);"
+	  "CREATE INDEX dossiers_state_recv ON dossiers(state, recv_at);"
+	  "CREATE INDEX dossiers_due ON dossiers(due_at);"
+	  "CREATE INDEX dossiers_recv ON dossiers(recv_at);"
+	  "CREATE INDEX dossiers_name ON dossiers(name_key);"
+	  "CREATE INDEX dossiers_code ON dossiers(code);"
+	  "CREATE INDEX dossiers_assignee ON dossiers(assignee_id, state, due_at);"
+	  "CREATE INDEX dossiers_unsent ON dossiers(pending, conflict) "
+	  " WHERE pending > 0 OR conflict > 0;"
+	  "CREATE VIRTUAL TABLE dossier_fts USING fts5("
+	  " code, applicant, subject, procedure, content='',"
+	  " tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');"
+	  "CREATE TABLE agencies(id TEXT PRIMARY KEY, code TEXT, name TEXT,"
+	  " short_name TEXT, parent_id TEXT, level INTEGER NOT NULL);"
+	  "CREATE TABLE procedures(id TEXT PRIMARY KEY, code TEXT, name TEXT,"
+	  " field TEXT, agency_level INTEGER NOT NULL, online_level TEXT,"
+	  " processing_days INTEGER NOT NULL, calendar_days INTEGER NOT NULL,"
+	  " fees TEXT NOT NULL, documents TEXT NOT NULL);"
+	  "CREATE TABLE users(id TEXT NOT NULL, scope TEXT NOT NULL, username TEXT,"
+	  " full_name TEXT, agency_id TEXT, title TEXT, role INTEGER NOT NULL,"
+	  " name_key BLOB NOT NULL, PRIMARY KEY(scope, id));"
+	  "CREATE TABLE calendars(year INTEGER PRIMARY KEY, office_hours TEXT);"
+	  "CREATE TABLE holidays(year INTEGER NOT NULL, date TEXT NOT NULL,"
+	  " name TEXT, PRIMARY KEY(year, date));"
+	  "CREATE TABLE working_saturdays(year INTEGER NOT NULL, date TEXT NOT NULL,"
+	  " PRIMARY KEY(year, date));"
+	  "CREATE TABLE etags(kind TEXT PRIMARY KEY, etag TEXT NOT NULL) WITHOUT ROWID;"
+	},
+	/* v2: remember when each piece of reference data was last confirmed, so
+	 * the sync engine refreshes stale ones only. */
+	{ 2,
+	  "ALTER TABLE etags ADD COLUMN fetched_at INTEGER NOT NULL DEFAULT 0;"
+	},
+};
+
+static const migration_step outbox_steps[] = {
+	{ 1,
+	  /* AUTOINCREMENT: a seq is never reused, even after rows salvaged from
+	   * a damaged file were copied in with their old numbers. */
+	  "CREATE TABLE outbox("
+	  " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	  " dossier_id TEXT NOT NULL, dossier_code TEXT,"
+	  " action TEXT NOT NULL, params TEXT NOT NULL,"
+	  " idem_key TEXT NOT NULL UNIQUE,"
+	  " base_version INTEGER NOT NULL, if_match INTEGER NOT NULL,"
+	  " chained INTEGER NOT NULL,"
+	  " status INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	  " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	  " http_status INTEGER NOT NULL DEFAULT 0, error_code TEXT, reason TEXT,"
+	  " result_version INTEGER NOT NULL DEFAULT 0,"
+	  " mine_json TEXT, theirs_json TEXT, actor_id TEXT);"
+	  "CREATE INDEX outbox_dossier ON outbox(dossier_id, seq);"
+	  "CREATE INDEX outbox_status ON outbox(status, seq);"
+	},
+};
+
+int
+ecache_schema_version(sqlite3 *db, const char *schema)
+{
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	snprintf(sql, sizeof sql, "PRAGMA %s.user_version", schema);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Steps run with the schema as the default for unqualified CREATEs: SQLite
+ * puts new tables in "main", so steps for an attached file are run with
+ * every "CREATE TABLE x" rewritten as "CREATE TABLE <schema>.x". */
+static char *
+qualify(const char *sql, const char *schema)
+{
+	static const char *const heads[] = {
+		"CREATE TABLE ", "CREATE INDEX ", "CREATE VIRTUAL TABLE ", "ALTER TABLE ",
+	};
+	size_t cap = strlen(sql) * 2 + 64, n = 0;
+	char *out = sqlite3_malloc64(cap);
+	const char *p = sql;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		size_t i, hl = 0;
+		for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+			if (strncmp(p, heads[i], strlen(heads[i])) == 0) {
+				hl = strlen(heads[i]);
+				break;
+			}
+		}
+		if (hl && strcmp(schema, "main") != 0) {
+			memcpy(out + n, p, hl);
+			n += hl;
+			n += (size_t)sprintf(out + n, "%s.", schema);
+			p += hl;
+			continue;
+		}
+		out[n++] = *p++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+int
+ecache_schema_migrate(sqlite3 *db, const char *schema, enum ecache_db_kind kind,
+		      int target, char *err, size_t errlen)
+{
+	const migration_step *steps = kind == ECACHE_DB_CACHE ? cache_steps : outbox_steps;
+	size_t n = kind == ECACHE_DB_CACHE ? sizeof cache_steps / sizeof cache_steps[0]
+					   : sizeof outbox_steps / sizeof outbox_steps[0];
+	int latest = steps[n - 1].to;
+	int have = ecache_schema_version(db, schema);
+	size_t i;
+
+	if (have < 0) {
+		snprintf(err, errlen, "reading the %s schema version: %s", schema,
+			 sqlite3_errmsg(db));
+		return -1;
+	}
+	if (have > latest) {
+		snprintf(err, errlen, "the %s cache file is from a newer egov "
+			 "(schema %d, this one knows %d)", schema, have, latest);
+		return -1;
+	}
+	for (i = 0; i < n && steps[i].to <= target; i++) {
+		char *sql, *msg = NULL;
+		char *full;
+		int rc;
+
+		if (steps[i].to <= have)
+			continue;
+		sql = qualify(steps[i].sql, schema);
+		full = sql ? sqlite3_mprintf("BEGIN IMMEDIATE; %s PRAGMA %s.user_version = %d; COMMIT;",
+					     sql, schema, steps[i].to) : NULL;
+		sqlite3_free(sql);
+		if (!full) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		rc = sqlite3_exec(db, full, NULL, NULL, &msg);
+		sqlite3_free(full);
+		if (rc != SQLITE_OK) {
+			snprintf(err, errlen, "migrating the %s schema to version %d: %s",
+				 schema, steps[i].to, msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}

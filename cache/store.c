@@ -1,0 +1,309 @@
+/*
+ * Opening, checking and closing the cache files.
+ *
+ * A cache is "<name>.db" plus "<name>.outbox.db" in a folder only its owner
+ * may enter (0700), each file readable only by its owner (0600: dossiers
+ * hold citizens' personal data, Decree 13/2023).  The files are created
+ * with those modes before SQLite sees them; SQLite gives its -wal and -shm
+ * files the mode of the database.  Both run in WAL mode with a busy
+ * timeout; the outbox with synchronous=FULL (a person's action must survive
+ * a power cut once ecache_act() returned), the dossier cache with NORMAL,
+ * which keeps it consistent and only risks the last pages, fetched again.
+ *
+ * At open each file gets PRAGMA quick_check.  A damaged file is renamed
+ * aside with a timestamp and started afresh; for the outbox, every row that
+ * can still be read is copied over first (recover.c).  The optimistic
+ * effects are then recomputed from the outbox, which is the truth about
+ * what the person did.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "recover.h"
+
+void
+ecache_seterr(ecache *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+	va_end(ap);
+}
+
+int
+ecache_sqlerr(ecache *c, const char *what)
+{
+	ecache_seterr(c, "%s: %s", what, sqlite3_errmsg(c->db));
+	return -1;
+}
+
+const char *
+ecache_errmsg(const ecache *c)
+{
+	return c ? c->errmsg : "no cache";
+}
+
+const char *
+ecache_path(const ecache *c)
+{
+	return c->path;
+}
+
+int
+ecache_was_recovered(const ecache *c)
+{
+	return c->recovered;
+}
+
+void
+ecache_set_now(ecache *c, time_t now)
+{
+	c->now_override = now;
+}
+
+void
+ecache_set_due_soon_days(ecache *c, int days)
+{
+	c->due_soon_days = days < 0 ? 0 : days;
+}
+
+time_t
+ecache_now(const ecache *c)
+{
+	return c->now_override ? c->now_override : time(NULL);
+}
+
+char *
+ecache_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+sqlite3_stmt *
+ecache_stmt(ecache *c, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < ECACHE_STMT_CACHE && c->stmts[i].sql; i++) {
+		if (c->stmts[i].sql == sql) {
+			sqlite3_reset(c->stmts[i].stmt);
+			sqlite3_clear_bindings(c->stmts[i].stmt);
+			return c->stmts[i].stmt;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		ecache_sqlerr(c, "prepare");
+		return NULL;
+	}
+	if (i < ECACHE_STMT_CACHE) {
+		c->stmts[i].sql = sql;
+		c->stmts[i].stmt = st;
+		return st;
+	}
+	/* A full cache is a programming error (raise ECACHE_STMT_CACHE). */
+	sqlite3_finalize(st);
+	ecache_seterr(c, "statement cache full");
+	return NULL;
+}
+
+int
+ecache_exec(ecache *c, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ecache_seterr(c, "%s", msg ? msg : sqlite3_errmsg(c->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ecache_begin(ecache *c)
+{
+	if (c->tx_depth++ > 0)
+		return 0;
+	c->tx_failed = 0;
+	if (ecache_exec(c, "BEGIN IMMEDIATE") < 0) {
+		c->tx_depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ecache_commit(ecache *c)
+{
+	if (c->tx_depth <= 0)
+		return -1;
+	if (--c->tx_depth > 0)
+		return c->tx_failed ? -1 : 0;
+	if (c->tx_failed) {
+		ecache_exec(c, "ROLLBACK");
+		return -1;
+	}
+	if (ecache_exec(c, "COMMIT") < 0) {
+		char keep[sizeof c->errmsg];
+		memcpy(keep, c->errmsg, sizeof keep);
+		ecache_exec(c, "ROLLBACK");
+		memcpy(c->errmsg, keep, sizeof keep);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ecache_rollback(ecache *c)
+{
+	if (c->tx_depth <= 0)
+		return;
+	c->tx_failed = 1;
+	if (--c->tx_depth == 0) {
+		char keep[sizeof c->errmsg];
+		memcpy(keep, c->errmsg, sizeof keep);
+		ecache_exec(c, "ROLLBACK");
+		memcpy(c->errmsg, keep, sizeof keep);
+	}
+}
+
+int
+ecache_meta_get(ecache *c, const char *key, char *out, size_t outlen)
+{
+	sqlite3_stmt *st = ecache_stmt(c, "SELECT value FROM meta WHERE key = ?1");
+	int rc;
+
+	if (!st)
+		return -1;
+	out[0] = '\0';
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, outlen, "%s", v ? v : "");
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ecache_sqlerr(c, "meta");
+	return rc == SQLITE_ROW;
+}
+
+int
+ecache_meta_set(ecache *c, const char *key, const char *value)
+{
+	sqlite3_stmt *st = ecache_stmt(c,
+		"INSERT INTO meta(key, value) VALUES (?1, ?2) "
+		"ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : ecache_sqlerr(c, "meta");
+}
+
+static int
+open_connection(ecache *c, char *err, size_t errlen)
+{
+	char sql[4200];
+	char *q;
+
+	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", c->path,
+			 c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	sqlite3_extended_result_codes(c->db, 1);
+	q = sqlite3_mprintf("%q", c->outbox_path);
+	snprintf(sql, sizeof sql,
+		 "PRAGMA journal_mode = WAL;"
+		 "PRAGMA synchronous = NORMAL;"
+		 "PRAGMA foreign_keys = OFF;"
+		 "ATTACH DATABASE '%s' AS ob;"
+		 "PRAGMA ob.journal_mode = WAL;"
+		 "PRAGMA ob.synchronous = FULL;", q);
+	sqlite3_free(q);
+	if (ecache_exec(c, sql) < 0) {
+		snprintf(err, errlen, "%s: %s", c->path, c->errmsg);
+		return -1;
+	}
+	if (ecache_schema_migrate(c->db, "main", ECACHE_DB_CACHE, ECACHE_MAIN_VERSION,
+				  err, errlen) < 0 ||
+	    ecache_schema_migrate(c->db, "ob", ECACHE_DB_OUTBOX, ECACHE_OUTBOX_VERSION,
+				  err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+ecache *
+ecache_open_path(const char *path, char *err, size_t errlen)
+{
+	ecache *c = calloc(1, sizeof *c);
+	int r;
+
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->due_soon_days = 2;
+	egov_calendar_init(&c->cal);
+	c->path = strdup(path);
+	c->outbox_path = malloc(strlen(path) + sizeof ".outbox.db");
+	if (!c->path || !c->outbox_path) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	sprintf(c->outbox_path, "%s.outbox.db", path);
+
+	/* Check each file on its own before they are used together. */
+	r = ecache_recover_outbox(c->outbox_path, err, errlen);
+	if (r < 0)
+		goto fail;
+	c->recovered |= r;
+	r = ecache_recover_cache(c->path, err, errlen);
+	if (r < 0)
+		goto fail;
+	c->recovered |= r;
+	if (ecache_prepare_file(c->path, err, errlen) < 0 ||
+	    ecache_prepare_file(c->outbox_path, err, errlen) < 0)
+		goto fail;
+	if (open_connection(c, err, errlen) < 0)
+		goto fail;
+	if (ecache_dossier_refresh_all_effects(c) < 0) {
+		snprintf(err, errlen, "%s", c->errmsg);
+		goto fail;
+	}
+	return c;
+fail:
+	ecache_close(c);
+	return NULL;
+}
+
+void
+ecache_close(ecache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < ECACHE_STMT_CACHE; i++)
+		sqlite3_finalize(c->stmts[i].stmt);
+	if (c->db)
+		sqlite3_close(c->db);
+	egov_calendar_release(&c->cal);
+	free(c->path);
+	free(c->outbox_path);
+	free(c);
+}
