@@ -13,3 +13,15 @@ cache_libegovcache_a_SOURCES = \
 	cache/location.c
 cache_libegovcache_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 EGOV_CACHE_LIBS = cache/libegovcache.a $(SQLITE_LIBS) $(JANSSON_LIBS)
+
+## Unit tests: real SQLite files in a temporary folder (tests/cache/).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/cache/test-cache-store
+TESTS += tests/cache/test-cache-store
+endif
+CACHE_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) -I$(top_srcdir)/tests/cache
+CACHE_TEST_LIBS = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS) $(CMOCKA_LIBS)
+tests_cache_test_cache_store_SOURCES = tests/cache/test-cache-store.c \
+	tests/cache/fixture.c tests/cache/fixture.h
+tests_cache_test_cache_store_CFLAGS = $(CACHE_TEST_CFLAGS)
+tests_cache_test_cache_store_LDADD = $(CACHE_TEST_LIBS)

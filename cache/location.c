@@ -85,12 +85,12 @@ ecache_default_path(const char *server_url, const char *username,
 			port = colon + 1;
 		append_clean(name, sizeof name, host, (size_t)((colon ? colon : end) - host));
 	}
-	append_clean(name, sizeof name, "-", 1);
+	strncat(name, "-", sizeof name - strlen(name) - 1);
 	if (port)
 		append_clean(name, sizeof name, port, (size_t)(end - port));
 	else
 		append_clean(name, sizeof name, https ? "443" : "80", https ? 3 : 2);
-	append_clean(name, sizeof name, "-", 1);
+	strncat(name, "-", sizeof name - strlen(name) - 1);
 	append_clean(name, sizeof name, username, strlen(username));
 
 	if (xdg && *xdg == '/') {

@@ -166,14 +166,13 @@ salvage_rows(const char *path, const char *aside, char *err, size_t errlen)
 		"SELECT " ECACHE_OUTBOX_COLUMNS " FROM dmg.outbox WHERE seq = ?1",
 		-1, &ins, NULL) != SQLITE_OK)
 		goto nothing;
-	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/* One autocommit per row: a corruption error rolls back the
+	 * transaction it happens in, which must not take good rows along. */
 	for (seq = 1; seq <= max; seq++) {
 		sqlite3_bind_int64(ins, 1, seq);
 		sqlite3_step(ins);	/* a row that cannot be read is lost alone */
 		sqlite3_reset(ins);
 	}
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto sqlfail;
 nothing:
 	result = 0;
 	goto cleanup;

@@ -1,0 +1,30 @@
+/*
+ * Shared by the cache's unit tests: a fresh temporary folder per test, a
+ * cache opened in it, and synthetic dossiers built the way the api-client
+ * would decode them (malloc'd strings, freed with eapi_dossier_free).
+ */
+#ifndef EGOV_TESTS_CACHE_FIXTURE_H
+#define EGOV_TESTS_CACHE_FIXTURE_H
+
+#include "cache.h"
+
+typedef struct fx {
+	char dir[256];
+	char path[320];
+	ecache *c;
+} fx;
+
+/* Make the folder and open <dir>/cache.db; aborts the test on failure. */
+fx *fx_new(void);
+void fx_free(fx *f);
+/* Close and open the cache again. */
+void fx_reopen(fx *f);
+
+eapi_dossier *fx_dossier(const char *id, long long version, const char *applicant,
+			 eapi_state state, const char *assignee, time_t due_at);
+/* Store a dossier (asserting it was stored) and free it. */
+void fx_put(fx *f, eapi_dossier *d);
+/* A fixed "now": Thursday 2025-03-13 10:00 in Hải Phòng. */
+time_t fx_now(void);
+
+#endif
