@@ -45,6 +45,7 @@ struct tui_list {
 	char filter[256];
 	int filtering;
 	int sort_col, sort_desc;
+	int bar_cols;		/* columns the selection bar covers; 0 all */
 	char **tags;
 	size_t ntags, tags_cap;
 };
@@ -252,6 +253,7 @@ tui_list *tui_list_new(const struct tui_column *cols, int ncols,
 	l->src = *src;
 	l->ud = src_ud;
 	l->v.height = 1;
+	l->bar_cols = 2;
 	l->dirty[0] = l->dirty[1] = -1;
 	if (l->src.set_query != NULL)
 		l->src.set_query(l->ud, "", 0, 0);
@@ -338,9 +340,9 @@ static void draw_header(tui_list *l, WINDOW *w)
 
 static void draw_row(tui_list *l, WINDOW *w, size_t index)
 {
-	int y = 1 + (int)(index - l->v.top), i, x = 1;
+	int y = 1 + (int)(index - l->v.top), i, x = 1, shown = 0;
 	struct tui_row *r;
-	attr_t attr;
+	attr_t attr, plain;
 	int tagged;
 
 	if (index < l->win_first || index - l->win_first >= l->nrows) {
@@ -349,7 +351,8 @@ static void draw_row(tui_list *l, WINDOW *w, size_t index)
 		return;
 	}
 	r = &l->rows[index - l->win_first];
-	attr = tui_style_attr((enum tui_style)r->style);
+	plain = tui_style_attr((enum tui_style)r->style);
+	attr = plain;
 	tagged = r->id != NULL && tui_list_is_tagged(l, r->id);
 	if (index == l->v.sel)
 		attr = (attr & ~A_COLOR) | tui_style_attr(TUI_STYLE_SELECTED);
@@ -358,11 +361,14 @@ static void draw_row(tui_list *l, WINDOW *w, size_t index)
 	for (i = 0; i < l->ncols; i++) {
 		if (l->widths[i] == 0)
 			continue;
+		if (l->bar_cols > 0 && shown++ == l->bar_cols)
+			attr = plain;
 		tui_draw_text(w, y, x, l->widths[i], r->cell[i],
 			      l->cols[i].align, attr);
 		x += l->widths[i];
 		if (x < l->width) {
-			wattrset(w, attr);
+			wattrset(w, l->bar_cols > 0 && shown == l->bar_cols ?
+				 plain : attr);
 			mvwaddch(w, y, x, ' ');
 		}
 		x++;
@@ -400,6 +406,11 @@ void tui_list_draw(tui_list *l, WINDOW *w, int full)
 	l->header_dirty = 0;
 	l->cursor_row = 1 + (int)(l->v.sel - l->v.top);
 	wmove(w, l->cursor_row, 0);
+}
+
+void tui_list_set_bar(tui_list *l, int bar_cols)
+{
+	l->bar_cols = bar_cols > 0 ? bar_cols : 0;
 }
 
 int tui_list_cursor_row(const tui_list *l)

@@ -143,7 +143,6 @@ void tui_render(tui *t)
 		else if (s->list != NULL)
 			tui_list_draw(s->list, t->body, full);
 	}
-	wnoutrefresh(t->body);
 	typing = tui_cmdline_active(t) ||
 		(s != NULL && s->list != NULL && tui_list_filtering(s->list));
 	if (d & TUI_DIRTY_MSG) {
@@ -151,8 +150,11 @@ void tui_render(tui *t)
 			tui_cmdline_draw(t, t->msgw);
 		else
 			tui_msgline_draw(t, t->msgw);
+		wnoutrefresh(t->msgw);
 	}
-	if ((d & TUI_DIRTY_MSG) || typing)
+	/* The last window refreshed places the hardware cursor. */
+	wnoutrefresh(t->body);
+	if (typing)
 		wnoutrefresh(t->msgw);
 	if (t->npopups > 0)
 		tui_popups_draw(t);

@@ -146,6 +146,29 @@ static int open_files(tui *t)
 	return 0;
 }
 
+/* Terminals and emulators (and pyte) send cursor keys in either mode
+ * whatever smkx asked for; teach ncurses both spellings. */
+static void define_cursor_keys(void)
+{
+	static const struct { const char *seq; int key; } extra[] = {
+		{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN },
+		{ "\033[C", KEY_RIGHT }, { "\033[D", KEY_LEFT },
+		{ "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033OA", KEY_UP }, { "\033OB", KEY_DOWN },
+		{ "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },
+		{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+		{ "\033[3~", KEY_DC }, { "\033[2~", KEY_IC },
+		{ "\033[Z", KEY_BTAB }, { "\033OP", KEY_F(1) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof extra / sizeof *extra; i++)
+		if (key_defined(extra[i].seq) == 0)
+			define_key(extra[i].seq, extra[i].key);
+}
+
 static void init_styles(tui *t)
 {
 	static const short fg[TUI_STYLE_COUNT] = {
@@ -245,6 +268,7 @@ int tui_term_open(tui *t, char *err, size_t errlen)
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
+	define_cursor_keys();
 	nodelay(stdscr, TRUE);
 	leaveok(stdscr, FALSE);
 	typeahead(t->in_fd);

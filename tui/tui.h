@@ -361,6 +361,11 @@ int tui_list_is_tagged(const tui_list *l, const char *id);
 void tui_list_untag_all(tui_list *l);
 int tui_list_sort_col(const tui_list *l);
 int tui_list_sort_desc(const tui_list *l);
+/* How many leading visible columns the selection bar covers (0: the
+ * whole row).  The default, 2, keeps a move within the 200-byte budget
+ * with Vietnamese text (a whole row of it is ~100 bytes); the hardware
+ * cursor marks the row for screen readers either way. */
+void tui_list_set_bar(tui_list *l, int bar_cols);
 /* Where the last draw sent the hardware cursor (window row). */
 int tui_list_cursor_row(const tui_list *l);
 
