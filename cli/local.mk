@@ -33,3 +33,17 @@ tests_cli_test_cli_units_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(INIH_CFLAGS) \
 	$(JANSSON_CFLAGS) $(UTF8PROC_CFLAGS)
 tests_cli_test_cli_units_LDADD = $(EGOV_COMMON_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) \
 	$(CMOCKA_LIBS) $(LIBINTL)
+
+dist_man_MANS += docs/man/egov.1 docs/man/egov.conf.5
+
+bashcompletiondir = $(datadir)/bash-completion/completions
+bashcompletion_DATA = cli/egov
+CLEANFILES += cli/egov
+EXTRA_DIST += cli/egov.bash-completion
+# bash-completion finds a command's script by the command's name.
+cli/egov: cli/egov.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) cli && cp $(srcdir)/cli/egov.bash-completion $@
+
+## Integration tests against a real egov-sim.
+TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py
+EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py
