@@ -6,31 +6,25 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
 int
-eai_transfer_decode(eapi_client *c, eai_request *r)
+eapi_decode_answer(eapi_op op, const char *body, size_t len, eapi_completion *comp)
 {
-	eapi_completion *comp = r->comp;
-	eapi_error *err = &comp->error;
-	const char *body = r->resp.data;
-	size_t len = r->resp.len;
+	eapi_error *err;
 	int result = 0;
 
-	eai_strlcpy(comp->etag, r->resp_etag, sizeof comp->etag);
-	if (r->status == 304) {
-		comp->not_modified = 1;
-		return 0;
-	}
-	switch (r->op) {
+	if (!comp)
+		return -1;
+	err = &comp->error;
+	comp->op = op;
+	switch (op) {
 	case EAPI_OP_LOGIN:
 	case EAPI_OP_REFRESH:
-		comp->u.session = eai_decode_session(body, len, err);
-		if (comp->u.session)
-			eai_set_tokens(c, comp->u.session);
-		result = comp->u.session ? 0 : -1;
+		result = (comp->u.session = eai_decode_session(body, len, err)) ? 0 : -1;
 		break;
 	case EAPI_OP_ME:
 		result = (comp->u.user = eai_decode_user(body, len, err)) ? 0 : -1;
@@ -61,12 +55,47 @@ eai_transfer_decode(eapi_client *c, eai_request *r)
 		result = (comp->u.report = eai_decode_report(body, len, err)) ? 0 : -1;
 		break;
 	case EAPI_OP_LOGOUT:
+	case EAPI_OP_DOCUMENT:
+		break;
+	default:
+		eai_error_set(err, EAPI_E_USAGE, "unknown operation");
+		return -1;
+	}
+	if (result < 0 && err->result == EAPI_OK)
+		err->result = EAPI_E_PROTOCOL;
+	return result;
+}
+
+int
+eai_transfer_decode(eapi_client *c, eai_request *r)
+{
+	eapi_completion *comp = r->comp;
+	FILE *f;
+
+	eai_strlcpy(comp->etag, r->resp_etag, sizeof comp->etag);
+	if (r->status == 304) {
+		comp->not_modified = 1;
+		return 0;
+	}
+	if (eapi_decode_answer(r->op, r->resp.data, r->resp.len, comp) < 0)
+		return -1;
+	switch (r->op) {
+	case EAPI_OP_LOGIN:
+	case EAPI_OP_REFRESH:
+		eai_set_tokens(c, comp->u.session);
+		break;
+	case EAPI_OP_LOGOUT:
 		/* A logout ends the session here whatever the body says. */
 		eapi_client_set_session(c, NULL, NULL, 0);
 		break;
 	case EAPI_OP_DOCUMENT:
+		/* An empty document never opened its file: make it now. */
+		if (r->status == 200 && r->dl_written == 0 && (f = fopen(r->dl_path, "wb")))
+			fclose(f);
 		comp->doc_bytes = r->dl_offset + r->dl_written;
 		break;
+	default:
+		break;
 	}
-	return result;
+	return 0;
 }

@@ -20,3 +20,14 @@ api_client_libegovapi_a_SOURCES = \
 	api-client/netthread.c
 api_client_libegovapi_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 EGOV_API_LIBS = api-client/libegovapi.a $(EGOV_COMMON_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) -lpthread
+
+## tests/api/: api-probe performs one library call and prints it as JSON;
+## the Python scripts drive it against a loopback responder with canned
+## answers (test-api-data.py, data in tests/api/data/) and against egov-sim
+## (test-api-sim.py).  run-fuzz.sh builds the libFuzzer harness with clang.
+check_PROGRAMS += tests/api/api-probe
+tests_api_api_probe_SOURCES = tests/api/api-probe.c tests/api/probe-json.c tests/api/probe.h
+tests_api_api_probe_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_api_api_probe_LDADD = $(EGOV_API_LIBS)
+TESTS += tests/api/test-api-data.py
+EXTRA_DIST += tests/api/test-api-data.py tests/api/responder.py tests/api/data

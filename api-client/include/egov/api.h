@@ -399,6 +399,15 @@ void eapi_dossier_list_free(eapi_dossier_list *l);
 void eapi_change_page_free(eapi_change_page *p);
 void eapi_report_free(eapi_report *r);
 
+/* ---- additions after the first version of this header -------------------- */
+
+/* Decode an answer body the way operation `op` would (for a cache that keeps
+ * raw answers, for tests and fuzzing): fills comp->u and returns 0, or fills
+ * comp->error and returns -1.  comp must be zeroed; free its payload with
+ * eapi_completion_free() if it was heap-allocated, else each _free().  No
+ * side effects: decoding a LOGIN answer does not change any client. */
+int eapi_decode_answer(eapi_op op, const char *body, size_t len, eapi_completion *comp);
+
 #ifdef __cplusplus
 }
 #endif
