@@ -106,6 +106,9 @@ int egov_app_init(struct egov_app *app, const struct egov_app_options *opts)
 	}
 	if (!opts)
 		opts = &none;
+	/* Messages about the configuration itself can only follow the
+	 * environment's choice. */
+	egov_app_set_language(getenv("EGOV_LANG"));
 	if (egov_config_load(&app->config, opts->config_path, opts->profile,
 			     app->err, sizeof(app->err)) < 0)
 		return EGOV_EXIT_USAGE;

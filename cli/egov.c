@@ -73,6 +73,21 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Help is printed before the context opens (a broken configuration must
+ * not hide it), but in the configured language when the file reads. */
+static void help_language(const struct egov_app_options *opts)
+{
+	struct egov_config cfg;
+	char err[256];
+
+	egov_config_init(&cfg);
+	if (egov_config_load(&cfg, opts->config_path, opts->profile, err, sizeof(err)) == 0)
+		egov_app_set_language(cfg.lang);
+	else
+		egov_app_set_language(getenv("EGOV_LANG"));
+	egov_config_release(&cfg);
+}
+
 static int parse_color(const char *s)
 {
 	if (!s || strcmp(s, "always") == 0)
@@ -117,7 +132,7 @@ int main(int argc, char **argv)
 	const struct cli_cmd *cmd = NULL;
 	const char *localedir = getenv("EGOV_LOCALEDIR");
 	struct egov_app app;
-	int c, rc;
+	int c, rc, help = 0;
 
 	setlocale(LC_ALL, "");
 	/* EGOV_LOCALEDIR lets the tests use the build's catalogs. */
@@ -143,8 +158,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_COLOR: opts.color = EGOV_COLOR_NEVER; break;
 		case 'h':
-			usage(stdout);
-			return EGOV_EXIT_OK;
+			help = 1;
+			break;
 		case 'V':
 			printf("egov (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			return EGOV_EXIT_OK;
@@ -158,6 +173,11 @@ int main(int argc, char **argv)
 			return EGOV_EXIT_USAGE;
 		}
 	}
+	if (help) {
+		help_language(&opts);
+		usage(stdout);
+		return EGOV_EXIT_OK;
+	}
 	if (optind < argc) {
 		cmd = find_command(argv[optind]);
 		if (!cmd) {
@@ -166,6 +186,7 @@ int main(int argc, char **argv)
 			return EGOV_EXIT_USAGE;
 		}
 		if (wants_help(argc - optind, argv + optind)) {
+			help_language(&opts);
 			cli_cmd_help(cmd);
 			return EGOV_EXIT_OK;
 		}
