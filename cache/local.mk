@@ -16,8 +16,10 @@ EGOV_CACHE_LIBS = cache/libegovcache.a $(SQLITE_LIBS) $(JANSSON_LIBS)
 
 ## Unit tests: real SQLite files in a temporary folder (tests/cache/).
 if HAVE_CMOCKA
-check_PROGRAMS += tests/cache/test-cache-store
-TESTS += tests/cache/test-cache-store
+check_PROGRAMS += tests/cache/test-cache-store tests/cache/test-cache-query \
+	tests/cache/test-cache-outbox
+TESTS += tests/cache/test-cache-store tests/cache/test-cache-query \
+	tests/cache/test-cache-outbox
 endif
 CACHE_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) -I$(top_srcdir)/tests/cache
 CACHE_TEST_LIBS = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS) $(CMOCKA_LIBS)
@@ -25,3 +27,11 @@ tests_cache_test_cache_store_SOURCES = tests/cache/test-cache-store.c \
 	tests/cache/fixture.c tests/cache/fixture.h
 tests_cache_test_cache_store_CFLAGS = $(CACHE_TEST_CFLAGS)
 tests_cache_test_cache_store_LDADD = $(CACHE_TEST_LIBS)
+tests_cache_test_cache_query_SOURCES = tests/cache/test-cache-query.c \
+	tests/cache/fixture.c tests/cache/fixture.h
+tests_cache_test_cache_query_CFLAGS = $(CACHE_TEST_CFLAGS)
+tests_cache_test_cache_query_LDADD = $(CACHE_TEST_LIBS)
+tests_cache_test_cache_outbox_SOURCES = tests/cache/test-cache-outbox.c \
+	tests/cache/fixture.c tests/cache/fixture.h
+tests_cache_test_cache_outbox_CFLAGS = $(CACHE_TEST_CFLAGS)
+tests_cache_test_cache_outbox_LDADD = $(CACHE_TEST_LIBS)
