@@ -45,5 +45,5 @@ cli/egov: cli/egov.bash-completion
 	$(AM_V_GEN)$(MKDIR_P) cli && cp $(srcdir)/cli/egov.bash-completion $@
 
 ## Integration tests against a real egov-sim.
-TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py
-EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py
+TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py
+EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py
