@@ -11,6 +11,13 @@
  *   ... console_main(&app) or a subcommand ...
  *   egov_app_release(&app);
  *
+ * Bare `egov` hands the console a context whose client is open; when no
+ * one could be logged in (no saved session, no EGOV_PASSWORD, or offline
+ * without a saved session) session.known is 0 and cache is NULL: the
+ * console then logs in itself (egov_app_login_password, or its own
+ * eapi_login completion given to egov_app_accept_session) and calls
+ * egov_app_open_cache.  app->err says why the automatic login failed.
+ *
  * Each egov_app_* function that can fail returns an exit code from
  * exit-codes.h (EGOV_EXIT_OK is 0) and leaves one line for people in
  * app->err; nothing here prints or exits, the caller decides.

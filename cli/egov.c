@@ -99,15 +99,27 @@ static int parse_color(const char *s)
 	return -2;
 }
 
-/* The console: log in (a saved session is enough offline), open the cache,
- * run it. */
+/* The console: resume the saved session or log in with EGOV_PASSWORD
+ * (./demo), open the cache, run it.  When nobody can be logged in yet, or
+ * the server cannot be reached without a saved session, the console still
+ * starts and asks on its own login screen (app->session.known is 0 and
+ * app->cache NULL then). */
 static int run_console(struct egov_app *app)
 {
-	int rc = cli_open(app, CLI_SESSION | CLI_CACHE);
+	int rc = egov_app_open_client(app);
 
-	if (rc != EGOV_EXIT_OK)
+	if (rc == EGOV_EXIT_OK)
+		rc = egov_app_login(app, EGOV_LOGIN_OFFLINE_OK);
+	if (rc == EGOV_EXIT_OK)
+		rc = egov_app_open_cache(app);
+	else if (rc == EGOV_EXIT_AUTH || rc == EGOV_EXIT_OFFLINE)
+		rc = app->client ? EGOV_EXIT_OK : rc;
+	if (rc != EGOV_EXIT_OK) {
+		cli_error("%s", app->err);
 		return rc;
-	egov_app_log(app, EGOV_LOG_INFO, "console start");
+	}
+	egov_app_log(app, EGOV_LOG_INFO, "console start (%s)",
+		     app->session.known ? "logged in" : "login screen");
 	return console_main(app);
 }
 
