@@ -129,7 +129,7 @@ class Bench:
 
     def command(self, argv, what=""):
         text = argv if isinstance(argv, str) else " ".join(shlex.quote(a) for a in argv)
-        text = text.replace(self.builddir, "$B").replace(self.workdir, "$W").replace(TOP, ".")
+        text = text.replace(self.workdir, "$W").replace(self.builddir, "$B").replace(TOP, ".")
         if text not in [c["cmd"] for c in self.commands]:
             self.commands.append({"cmd": text, "what": what})
 
@@ -179,6 +179,43 @@ def _fmt(v):
     return str(v)
 
 
+def _pivot(out, rows):
+    """Console figures named "PROGRAM SIZE: measure" side by side, one
+    column per program and size; returns the rows that do not fit."""
+    cols, table, rest, units, budgets = [], {}, [], {}, {}
+    for r in rows:
+        head, sep, measure = r["name"].partition(": ")
+        parts = head.split(" ")
+        if not sep or len(parts) != 2 or "x" not in parts[1] or "resident memory with" in measure:
+            rest.append(r)
+            continue
+        if head not in cols:
+            cols.append(head)
+        table.setdefault(measure, {})[head] = r
+        units[measure] = r["unit"]
+        if "budget" in r:
+            budgets[measure] = r["budget"]
+    if not table:
+        return rows
+    out.append("| measure | unit | budget | " + " | ".join(cols) + " |")
+    out.append("|---|---|---|" + "---:|" * len(cols))
+    for measure, cells in table.items():
+        vals = []
+        for c in cols:
+            r = cells.get(c)
+            if r is None:
+                vals.append("")
+            else:
+                mark = {"PASS": " ✓", "FAIL": " **FAIL**"}.get(r.get("status"), "")
+                vals.append(_fmt(r["value"]) + mark)
+        out.append(f"| {measure} | {units[measure]} | {budgets.get(measure, '')} | "
+                   + " | ".join(vals) + " |")
+    out.append("")
+    out.append("✓ = within the budget.")
+    out.append("")
+    return rest
+
+
 def write_markdown(data):
     m = data["machine"]
     out = ["# Benchmark results", "",
@@ -191,7 +228,7 @@ def write_markdown(data):
            f"{m['os']}, Linux {m['kernel']}",
            f"- compiler: {m['cc']}; build: `configure CFLAGS=-O2` without sanitizers "
            f"in `$B` (`{data['builddir']}`); Python {m['python']} for the clients",
-           f"- medians over repeated runs; p95 by nearest rank",
+           "- medians over repeated runs; p95 by nearest rank",
            ""]
     fails = failures(data)
     budgets = [r for r in data["results"] if "status" in r]
@@ -204,6 +241,11 @@ def write_markdown(data):
         out.append("")
         for n in data["notes"].get(key, []):
             out.append(n)
+            out.append("")
+        if key == "console":
+            rows = _pivot(out, rows)
+        if not rows and not miss:
+            out.append("(not run this time: see the `--only` of bench/run)")
             out.append("")
         if rows:
             out.append("| measure | value | unit | budget | status | note |")

@@ -4,7 +4,7 @@
 ## times anything.  bench/bench-cache.c belongs to cache/local.mk.
 EXTRA_DIST += bench/run bench/check bench/benchlib.py bench/simlib.py \
 	bench/bench_backend.py bench/bench_sync.py bench/bench_console.py \
-	bench/bench_cache.py
+	bench/bench_cache.py bench/RESULTS.md bench/results.json
 
 ## tests/reliability/: faults, roles and hostile input.  These are tests
 ## (fast, TAP, in ./run-tests); the fault proxy itself is tests/lib/faultproxy.py.
