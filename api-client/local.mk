@@ -31,3 +31,5 @@ tests_api_api_probe_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_api_api_probe_LDADD = $(EGOV_API_LIBS)
 TESTS += tests/api/test-api-data.py
 EXTRA_DIST += tests/api/test-api-data.py tests/api/responder.py tests/api/data
+TESTS += tests/api/run-fuzz.sh
+EXTRA_DIST += tests/api/run-fuzz.sh tests/api/fuzz-decode.c

@@ -14,11 +14,13 @@ A response is a dict:
   drop                   close the connection without answering
   gzip                   compress the body when the client accepts gzip
 The last response repeats when more requests come than the script has.
+With tls=(cert, key) it answers HTTPS instead.
 """
 import gzip
 import http.server
 import json
 import os
+import ssl
 import threading
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
@@ -40,7 +42,7 @@ def body_of(resp):
 
 
 class Responder:
-    def __init__(self, script):
+    def __init__(self, script, tls=None):
         self.script = list(script) or [{"status": 200}]
         self.requests = []
         self.lock = threading.Lock()
@@ -99,6 +101,12 @@ class Responder:
         self.server.handle_error = lambda request, address: None
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        if tls:
+            # tls = (certificate file, key file): answer over TLS.
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tls[0], tls[1])
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        kwargs={"poll_interval": 0.02}, daemon=True)
 

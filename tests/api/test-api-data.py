@@ -14,6 +14,9 @@ tests/api/data/*.case is one test, a JSON object saying
   files      {"name": "content"}: files under {tmp} after the run
   prefiles   {"name": "content"}: files to make under {tmp} before
   max_elapsed_ms / min_elapsed_ms   bounds on the call's duration
+  tls        "good" or "wronghost": answer over HTTPS with a certificate
+             for 127.0.0.1 or for another name ({ca_good}, {ca_wronghost}
+             in args are their files)
   input      for decode-* and roundtrip: the text (or JSON value) to decode
              (input_hex: raw bytes, for invalid UTF-8)
 
@@ -54,8 +57,28 @@ def subset(got, want, where="$"):
         tap.eq(got, want, where)
 
 
+CERTS = {}
+
+
+def make_certs():
+    """Two self-signed certificates made with openssl: one for 127.0.0.1
+    and one for another host name, each its own CA file."""
+    d = tempfile.mkdtemp(prefix="egov-api-tls-")
+    for name, san in (("good", "IP:127.0.0.1"), ("wronghost", "DNS:wrong.example")):
+        cert, key = os.path.join(d, name + ".pem"), os.path.join(d, name + ".key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "2", "-subj",
+                        "/CN=" + san.split(":")[1], "-addext", "subjectAltName=" + san],
+                       check=True, capture_output=True)
+        CERTS[name] = (cert, key)
+    CERTS["dir"] = d
+
+
 def fill(value, url, tmp):
     if isinstance(value, str):
+        for name, files in CERTS.items():
+            if name != "dir":
+                value = value.replace("{ca_" + name + "}", files[0])
         return value.replace("{url}", url).replace("{tmp}", tmp)
     if isinstance(value, list):
         return [fill(v, url, tmp) for v in value]
@@ -110,7 +133,12 @@ def run_case(path):
         with open(os.path.join(tmp, "input.json"), "wb") as f:
             f.write(data)
         args = [a.replace("{input}", os.path.join(tmp, "input.json")) for a in args]
-    with Responder(case.get("responses", [])) as r:
+    tls = None
+    if "tls" in case:
+        if not CERTS:
+            make_certs()
+        tls = CERTS[case["tls"]]
+    with Responder(case.get("responses", []), tls=tls) as r:
         argv = [PROBE] + fill(args, r.url, tmp)
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
         recorded = list(r.requests)
@@ -151,6 +179,11 @@ def _make(path):
 for _path in sorted(glob.glob(os.path.join(HERE, "data", "*.case"))):
     _name = "test_" + os.path.basename(_path)[:-5].replace("-", "_")
     globals()[_name] = _make(_path)
+
+def teardown_module():
+    if CERTS:
+        subprocess.run(["rm", "-rf", CERTS["dir"]])
+
 
 if not os.path.exists(PROBE):
     print(f"1..0 # SKIP {PROBE} not built")
