@@ -35,3 +35,12 @@ tests_cache_test_cache_outbox_SOURCES = tests/cache/test-cache-outbox.c \
 	tests/cache/fixture.c tests/cache/fixture.h
 tests_cache_test_cache_outbox_CFLAGS = $(CACHE_TEST_CFLAGS)
 tests_cache_test_cache_outbox_LDADD = $(CACHE_TEST_LIBS)
+
+## Integration tests against a real egov-sim, through a small driver that
+## performs one cache operation per run.
+check_PROGRAMS += tests/cache/cache-driver
+tests_cache_cache_driver_SOURCES = tests/cache/cache-driver.c
+tests_cache_cache_driver_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_cache_cache_driver_LDADD = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS)
+TESTS += tests/cache/test-cache-sim.py
+EXTRA_DIST += tests/cache/test-cache-sim.py
