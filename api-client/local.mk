@@ -33,3 +33,5 @@ TESTS += tests/api/test-api-data.py
 EXTRA_DIST += tests/api/test-api-data.py tests/api/responder.py tests/api/data
 TESTS += tests/api/run-fuzz.sh
 EXTRA_DIST += tests/api/run-fuzz.sh tests/api/fuzz-decode.c
+TESTS += tests/api/test-api-sim.py
+EXTRA_DIST += tests/api/test-api-sim.py
