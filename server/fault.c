@@ -65,6 +65,8 @@ int sim_fault_parse(sim_fault *f, const char *spec, char *err, size_t errlen)
 			result = parse_ms(eq, &f->jitter_ms);
 		else if (strcmp(item, "error") == 0)
 			result = parse_rate(eq, &f->error);
+		else if (strcmp(item, "hold") == 0)
+			result = parse_ms(eq, &f->hold_ms);
 		else if (strcmp(item, "drop") == 0)
 			result = parse_rate(eq, &f->drop);
 		else if (strcmp(item, "drop-after-commit") == 0)

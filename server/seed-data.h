@@ -26,7 +26,7 @@ typedef struct seed_procedure {
 	seed_fee fees[2];
 	seed_doc docs[4];
 	int weight;
-	int business;			/* applicants are businesses */
+	int business;			/* 1 companies, 2 household businesses */
 } seed_procedure;
 
 typedef struct seed_day { const char *date, *name; } seed_day;

@@ -193,7 +193,10 @@ static void make_applicant(seed_ctx *g, seed_row *r, int ward, int business)
 		snprintf(address, sizeof(address), "Số %u đường %s, %s, thành phố Hải Phòng",
 			 1 + (unsigned)sim_rng_below(rng, 300), seed_streets[sim_rng_below(rng, seed_n_streets)],
 			 wa->name + strlen("Ủy ban nhân dân "));
-	if (business) {
+	if (business == 2) {
+		snprintf(r->applicant_name, sizeof(r->applicant_name), "Hộ kinh doanh %s", person);
+		r->applicant_kind = "business";
+	} else if (business) {
 		const char *form = sim_rng_below(rng, 3) ? "Công ty TNHH" : "Công ty Cổ phần";
 		snprintf(r->applicant_name, sizeof(r->applicant_name), "%s %s", form,
 			 seed_company_words[sim_rng_below(rng, seed_n_company_words)]);

@@ -60,7 +60,9 @@ typedef struct sim_fault {
 	int latency_ms, jitter_ms;
 	double error, drop, drop_after_commit, stall;
 	int stall_ms;
+	int hold_ms;			/* an action holds its key this long (tests) */
 } sim_fault;
+
 
 typedef struct sim_server {
 	char *db_path;
@@ -196,8 +198,6 @@ int sim_dossier_load(sim_request *rq, sim_response *rs, const char *id, sqlite3_
 /* ---- actions.c ---- */
 int sim_h_action(sim_request *rq, sim_response *rs);
 int sim_h_audit(sim_request *rq, sim_response *rs);
-/* Apply an action as `actor` inside an open write transaction; used by the
- * HTTP handler and by the activity thread.  Returns the HTTP status. */
 
 /* ---- feed.c ---- */
 /* Record a change of dossier n (call inside the write transaction). */
