@@ -170,7 +170,7 @@ static void make_applicant(seed_ctx *g, seed_row *r, int ward, int business)
 	int female = (int)sim_rng_below(rng, 2), born = 1950 + (int)sim_rng_below(rng, 56);
 	int old_hd = strstr(wa->old_district ? wa->old_district : "", "Hải Dương") ||
 		     strstr(wa->code, ".21.0") != NULL;
-	char person[96], idn[16], phone[16], email[64] = "", address[256], folded_given[32];
+	char person[64], idn[16], phone[16], email[64] = "", address[256], folded_given[32];
 	char *f;
 
 	seed_person_name(rng, female, person, sizeof(person));
