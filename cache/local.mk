@@ -44,3 +44,8 @@ tests_cache_cache_driver_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_cache_cache_driver_LDADD = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS)
 TESTS += tests/cache/test-cache-sim.py
 EXTRA_DIST += tests/cache/test-cache-sim.py
+
+## The cache benchmark (bench/run runs it; not a test).
+noinst_PROGRAMS += bench/bench-cache
+bench_bench_cache_SOURCES = bench/bench-cache.c
+bench_bench_cache_LDADD = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS)

@@ -59,7 +59,7 @@ static const migration_step cache_steps[] = {
 	  " WHERE pending > 0 OR conflict > 0;"
 	  "CREATE VIRTUAL TABLE dossier_fts USING fts5("
 	  " code, applicant, subject, procedure, content='',"
-	  " tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');"
+	  " tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
 	  "CREATE TABLE agencies(id TEXT PRIMARY KEY, code TEXT, name TEXT,"
 	  " short_name TEXT, parent_id TEXT, level INTEGER NOT NULL);"
 	  "CREATE TABLE procedures(id TEXT PRIMARY KEY, code TEXT, name TEXT,"

@@ -231,6 +231,14 @@ open_connection(ecache *c, char *err, size_t errlen)
 		 "PRAGMA journal_mode = WAL;"
 		 "PRAGMA synchronous = NORMAL;"
 		 "PRAGMA foreign_keys = OFF;"
+		 /* A page cache big enough for the indexes of a large cache:
+		  * without it every page apply rereads them through the kernel. */
+		 "PRAGMA cache_size = -65536;"
+		 "PRAGMA mmap_size = 268435456;"
+		 "PRAGMA temp_store = MEMORY;"
+		 /* checkpoint less often: a page touched by several change-feed
+		  * pages between checkpoints is written back once */
+		 "PRAGMA wal_autocheckpoint = 8192;"
 		 "ATTACH DATABASE '%s' AS ob;"
 		 "PRAGMA ob.journal_mode = WAL;"
 		 "PRAGMA ob.synchronous = FULL;", q);

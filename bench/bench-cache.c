@@ -1,0 +1,313 @@
+/*
+ * bench-cache: how the offline cache holds up with a big city's worth of
+ * dossiers (issue 5's budgets).  Fills a fresh cache with synthetic
+ * dossiers through the same path the change feed uses (pages of 1,000
+ * changes, one transaction each), then measures:
+ *   - applying a 1,000-change page to the full cache (budget < 100 ms)
+ *   - a queue window of 50 rows, top and deep, in several queues and sorts
+ *     (budget < 5 ms)
+ *   - search keystrokes as a name and a dossier number are typed
+ *     (budget < 30 ms)
+ *   - the work counters, and the size on disk per dossier.
+ * Prints "name: value unit" lines (bench/bench_cache.py reads them) with
+ * medians.  Not a test; run by bench/run.  --quick uses 100,000 dossiers,
+ * --dossiers N any number, --keep DIR leaves the cache there.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double
+median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n ? v[n / 2] : 0;
+}
+
+static double
+maximum(const double *v, size_t n)
+{
+	double m = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] > m)
+			m = v[i];
+	return m;
+}
+
+static const char *const family[] = {
+	"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+	"Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+};
+static const char *const middle[] = {
+	"Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Thanh", "Xuân",
+};
+static const char *const given[] = {
+	"An", "Anh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hòa", "Hoà",
+	"Hùng", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Ngọc", "Phong",
+	"Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Việt", "Yến",
+};
+static const char *const procedures[] = {
+	"Đăng ký khai sinh", "Đăng ký kết hôn", "Đăng ký khai tử", "Chứng thực bản sao từ bản chính",
+	"Chứng thực chữ ký", "Đăng ký thường trú", "Đăng ký hộ kinh doanh", "Cấp giấy phép xây dựng",
+};
+static const char *const wards[] = {
+	"Hồng Bàng", "Ngô Quyền", "Lê Chân", "Hải An", "Kiến An", "Đồ Sơn", "Dương Kinh",
+	"Thủy Nguyên", "An Dương", "Vĩnh Bảo", "Tiên Lãng", "Đống Đa",
+};
+#define N(a) (sizeof a / sizeof a[0])
+
+static unsigned long long rng = 88172645463325252ULL;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static eapi_dossier *
+synth(long i, long long version, time_t now)
+{
+	eapi_dossier *d = calloc(1, sizeof *d);
+	char buf[160];
+	eapi_state st = (eapi_state)rnd(EAPI_STATE_COUNT);
+
+	snprintf(buf, sizeof buf, "d%08ld", i);
+	d->id = strdup(buf);
+	snprintf(buf, sizeof buf, "000.00.%02ld.H24-25%02ld%02ld-%04ld", 10 + i % 40,
+		 1 + (i / 10000) % 12, 1 + (i / 400) % 28, i % 10000);
+	d->code = strdup(buf);
+	d->version = version;
+	d->procedure_id = strdup("p1");
+	d->procedure_code = strdup("1.001193");
+	d->procedure_name = strdup(procedures[rnd(N(procedures))]);
+	d->agency_id = strdup("a1");
+	d->assignee_id = rnd(3) ? NULL : strdup(rnd(2) ? "u-me" : "u-other");
+	d->state = st;
+	d->status_code = eapi_state_status_code(st);
+	d->channel = strdup(rnd(2) ? "online" : "counter");
+	snprintf(buf, sizeof buf, "%s %s %s", family[rnd(N(family))], middle[rnd(N(middle))],
+		 given[rnd(N(given))]);
+	d->applicant_name = strdup(buf);
+	d->applicant_kind = strdup("citizen");
+	snprintf(buf, sizeof buf, "Hồ sơ của công dân phường %s", wards[rnd(N(wards))]);
+	d->subject = strdup(buf);
+	d->submitted_at = now - (time_t)rnd(200) * 86400;
+	d->received_at = st == EAPI_STATE_SUBMITTED ? 0 : d->submitted_at + 3600;
+	d->due_at = st == EAPI_STATE_SUBMITTED ? 0 : now + ((time_t)rnd(40) - 15) * 86400;
+	d->updated_at = now;
+	return d;
+}
+
+static eapi_change_page *
+page(long first, int n, long long version, time_t now)
+{
+	eapi_change_page *p = calloc(1, sizeof *p);
+	char cur[32];
+	int i;
+
+	p->changes = calloc((size_t)n, sizeof *p->changes);
+	p->n = (size_t)n;
+	for (i = 0; i < n; i++) {
+		eapi_change *ch = &p->changes[i];
+		ch->seq = first + i;
+		ch->op = EAPI_CHANGE_UPSERT;
+		ch->dossier = synth(first + i, version, now);
+		ch->id = strdup(ch->dossier->id);
+		ch->version = version;
+	}
+	snprintf(cur, sizeof cur, "c%ld", first + n);
+	p->next_cursor = strdup(cur);
+	return p;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	long total = 1000000, i;
+	const char *keep = NULL;
+	char dir[256] = "", path[320], err[256], cmd[400];
+	double t[400], t0;
+	size_t n;
+	time_t now = time(NULL);
+	ecache *c;
+	int a, q, k;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--quick"))
+			total = 100000;
+		else if (!strcmp(argv[a], "--dossiers") && a + 1 < argc)
+			total = atol(argv[++a]);
+		else if (!strcmp(argv[a], "--keep") && a + 1 < argc)
+			keep = argv[++a];
+		else {
+			fprintf(stderr, "usage: bench-cache [--quick] [--dossiers N] [--keep DIR]\n");
+			return 2;
+		}
+	}
+	if (keep)
+		snprintf(dir, sizeof dir, "%s", keep);
+	else {
+		snprintf(dir, sizeof dir, "%s/bench-cache-XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(dir))
+			return 1;
+	}
+	snprintf(path, sizeof path, "%s/cache.db", dir);
+	c = ecache_open_path(path, err, sizeof err);
+	if (!c) {
+		fprintf(stderr, "open: %s\n", err);
+		return 1;
+	}
+	printf("# %ld synthetic dossiers in %s\n", total, path);
+	fflush(stdout);
+
+	/* fill, timing the last pages (the cache is nearly full then) */
+	n = 0;
+	t0 = now_ms();
+	for (i = 0; i < total; i += 1000) {
+		int m = total - i < 1000 ? (int)(total - i) : 1000;
+		eapi_change_page *p = page(i, m, 1, now);
+		double s = now_ms();
+		if (ecache_apply_changes(c, p) < 0) {
+			fprintf(stderr, "apply: %s\n", ecache_errmsg(c));
+			return 1;
+		}
+		if (i + 20000 >= total && n < 20)
+			t[n++] = now_ms() - s;
+		eapi_change_page_free(p);
+	}
+	printf("fill: %.1f s\n", (now_ms() - t0) / 1000);
+	printf("apply 1000-change page, new dossiers (median of last %zu): %.1f ms\n", n,
+	       median(t, n));
+	/* updates of existing dossiers spread over the whole cache */
+	for (n = 0; n < 20; n++) {
+		eapi_change_page *p = page((long)rnd((unsigned)(total > 1000 ? total - 1000 : 1)),
+					   1000, 2 + (long long)n, now);
+		double s = now_ms();
+		if (ecache_apply_changes(c, p) < 0)
+			return 1;
+		t[n] = now_ms() - s;
+		eapi_change_page_free(p);
+	}
+	printf("apply 1000-change page, updates (median of 20): %.1f ms (max %.1f)\n",
+	       median(t, n), maximum(t, n));
+
+	/* queue windows: top and 30 windows down, several queues and sorts */
+	{
+		static const ecache_queue qs[] = { ECACHE_Q_ALL, ECACHE_Q_ACTIVE, ECACHE_Q_OVERDUE,
+						   ECACHE_Q_IN_PROGRESS, ECACHE_Q_MINE,
+						   ECACHE_Q_DUE_SOON };
+		ecache_rows r;
+		n = 0;
+		ecache_rows_init(&r);
+		for (q = 0; q < (int)N(qs); q++) {
+			for (k = 0; k < ECACHE_SORT_COUNT; k++) {
+				char *key = NULL;
+				int w;
+				for (w = 0; w < 10; w++) {
+					double s = now_ms();
+					int got = ecache_queue_window(c, qs[q], "u-me", k, key, 50, &r);
+					if (n < N(t))
+						t[n++] = now_ms() - s;
+					if (got < 0) {
+						fprintf(stderr, "window: %s\n", ecache_errmsg(c));
+						return 1;
+					}
+					free(key);
+					key = r.n ? strdup(r.rows[r.n - 1].key) : NULL;
+					if (got < 50)
+						break;
+				}
+				free(key);
+			}
+		}
+		ecache_rows_release(&r);
+		printf("queue window of 50 rows (median of %zu): %.2f ms (max %.2f)\n", n,
+		       median(t, n), maximum(t, n));
+	}
+	/* search as the person types */
+	{
+		static const char *const typed[] = { "nguyen van duc", "000.00.12.H24-2503", "dong da" };
+		ecache_rows r;
+		size_t w, l;
+		n = 0;
+		ecache_rows_init(&r);
+		for (w = 0; w < N(typed); w++) {
+			for (l = 1; l <= strlen(typed[w]); l++) {
+				char prefix[64];
+				double s;
+				snprintf(prefix, sizeof prefix, "%.*s", (int)l, typed[w]);
+				s = now_ms();
+				if (ecache_search(c, prefix, 50, &r) < 0) {
+					fprintf(stderr, "search: %s\n", ecache_errmsg(c));
+					return 1;
+				}
+				t[n++] = now_ms() - s;
+			}
+		}
+		ecache_rows_release(&r);
+		printf("search keystroke, 50 results (median of %zu): %.2f ms (max %.2f)\n", n,
+		       median(t, n), maximum(t, n));
+	}
+	{
+		long long counts[ECACHE_Q_COUNT];
+		for (n = 0; n < 5; n++) {
+			double s = now_ms();
+			ecache_queue_counts(c, "u-me", counts);
+			t[n] = now_ms() - s;
+		}
+		printf("all %d work counters (median of 5): %.1f ms\n", ECACHE_Q_COUNT, median(t, n));
+	}
+	ecache_close(c);
+	{
+		char wal[360], ob[360];
+		long long size;
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		snprintf(ob, sizeof ob, "%s.outbox.db", path);
+		size = file_size(path) + file_size(wal) + file_size(ob);
+		printf("size on disk: %.1f MB\n", (double)size / 1e6);
+		printf("size per dossier: %.0f bytes\n", (double)size / (double)total);
+	}
+	if (!keep) {
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return 0;
+}
