@@ -8,5 +8,11 @@ EXTRA_DIST += bench/run bench/check bench/benchlib.py bench/simlib.py \
 
 ## tests/reliability/: faults, roles and hostile input.  These are tests
 ## (fast, TAP, in ./run-tests); the fault proxy itself is tests/lib/faultproxy.py.
-TESTS += tests/reliability/test-faultproxy.py
-EXTRA_DIST += tests/lib/faultproxy.py tests/reliability/test-faultproxy.py
+RELIABILITY_TESTS = \
+	tests/reliability/test-faultproxy.py \
+	tests/reliability/test-roles.py \
+	tests/reliability/test-support-masking.py \
+	tests/reliability/test-sql-injection.py \
+	tests/reliability/test-idempotency-faults.py
+TESTS += $(RELIABILITY_TESTS)
+EXTRA_DIST += tests/lib/faultproxy.py $(RELIABILITY_TESTS)

@@ -2,13 +2,13 @@
 """Actions through a faulty link take effect exactly once.
 
 Three clients send a few hundred actions (`receive` on submitted dossiers,
-`comment` with a unique text) to egov-sim through tests/lib/faultproxy.py
+`stop` on dossiers in progress, `comment` with a unique text) to egov-sim through tests/lib/faultproxy.py
 with resets, answers cut after they start (the action committed, the
 client never saw it) and stalls.  Each client does what the api-client
 must do: retry on a network error with the same Idempotency-Key and the
 same body until it gets an answer.  Then, straight to egov-sim:
-- every dossier was received exactly once (one `receive` in its history)
-  and every comment is there exactly once;
+- every dossier was received or stopped exactly once (one `receive` or
+  `stop` in its history) and every comment is there exactly once;
 - no retry got anything but the first answer (a retried `receive` that had
   committed must not come back 409 or 412);
 - the same key and body once more return the first answer byte for byte,
@@ -35,7 +35,7 @@ LOCK = threading.Lock()
 
 def setup_module():
     global SIM, PROXY, TOKEN
-    SIM = Sim(seed=13, dossiers=800).start()
+    SIM = Sim(seed=13, dossiers=2000).start()
     TOKEN = SIM.login("supervisor")
     PROXY = FaultProxy(SIM.port, reset=0.1, cut_after_response_start=0.15,
                        stall=(0.03, 0.3), latency_ms=1, seed=42).start()
@@ -78,6 +78,19 @@ def send_until_answered(did, body, key, if_match=None):
     raise AssertionError(f"no answer for {did} after 60 attempts")
 
 
+def search(state):
+    out, cursor = [], None
+    while True:
+        q = "/api/v1/dossiers?limit=200" + (f"&state={state}" if state else "") + (
+            f"&cursor={cursor}" if cursor else "")
+        st, _, page = SIM.request("GET", q, token=TOKEN)
+        eq(st, 200, f"search {state}")
+        out += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor or not page["items"]:
+            return out
+
+
 def worker(items):
     for did, action, body, if_match in items:
         key = str(uuid.uuid4())
@@ -90,15 +103,16 @@ def worker(items):
 
 
 def test_actions_through_faults_take_effect_once():
-    st, _, page = SIM.request("GET", "/api/v1/dossiers?state=submitted&limit=200", token=TOKEN)
-    eq(st, 200, "search submitted")
-    submitted = page["items"][:60]
-    check(len(submitted) >= 20, f"only {len(submitted)} submitted dossiers in the seed")
-    st, _, page = SIM.request("GET", "/api/v1/dossiers?state=in_progress&limit=100", token=TOKEN)
-    others = page["items"]
-    check(others, "no in-progress dossiers")
+    submitted = search("submitted")[:60]
+    stopped = (search("in_progress") + search("received"))[:20]
+    check(len(submitted) >= 5, f"only {len(submitted)} submitted dossiers in the seed")
+    check(len(stopped) >= 5, f"only {len(stopped)} dossiers in progress in the seed")
+    busy = {d["id"] for d in submitted + stopped}
+    others = [d for d in search("") if d["id"] not in busy][:80]
     items = [(d["id"], "receive", {"action": "receive", "note": "tiếp nhận"}, f'"{d["version"]}"')
              for d in submitted]
+    items += [(d["id"], "stop", {"action": "stop", "reason": "dừng xử lý"}, f'"{d["version"]}"')
+              for d in stopped]
     items += [(others[i % len(others)]["id"], "comment",
                {"action": "comment", "text": f"soak comment {i} {uuid.uuid4()}"}, None)
               for i in range(240)]
@@ -118,6 +132,7 @@ def test_actions_through_faults_take_effect_once():
 
 
 def test_each_effect_is_there_exactly_once():
+    check(DONE, "no action went through")
     by_dossier = {}
     for did, action, key, body, _, _ in DONE:
         by_dossier.setdefault(did, []).append((action, body))
@@ -126,9 +141,10 @@ def test_each_effect_is_there_exactly_once():
         st, _, raw = direct("GET", f"/api/v1/dossiers/{did}")
         eq(st, 200, f"read {did}")
         d = json.loads(raw)
-        receives = [h for h in d.get("history", []) if h.get("action") == "receive"]
-        if any(a == "receive" for a, _ in acts) and len(receives) != 1:
-            wrong.append(f"{d['code']}: {len(receives)} receive entries in its history")
+        for kind in ("receive", "stop"):
+            n = len([h for h in d.get("history", []) if h.get("action") == kind])
+            if any(a == kind for a, _ in acts) and n != 1:
+                wrong.append(f"{d['code']}: {n} {kind} entries in its history")
         texts = [c["text"] for c in d.get("comments", [])]
         for a, body in acts:
             if a == "comment" and texts.count(body["text"]) != 1:
@@ -138,6 +154,7 @@ def test_each_effect_is_there_exactly_once():
 
 
 def test_replays_return_the_first_answer():
+    check(DONE, "no action went through")
     for did, action, key, body, answer, if_match in DONE[::10]:
         h = {"Idempotency-Key": key}
         if if_match:
@@ -146,7 +163,7 @@ def test_replays_return_the_first_answer():
         eq(st, 200, f"replay of {action} on {did}")
         check(raw == answer, f"replay of {action} on {did} is not the first answer byte for byte")
         other = dict(body)
-        other["text" if action == "comment" else "note"] = "khác"
+        other[{"comment": "text", "receive": "note", "stop": "reason"}[action]] = "khác"
         st, _, raw = direct("POST", f"/api/v1/dossiers/{did}/actions", other, h)
         eq(st, 422, f"same key, another body, {action} on {did}")
         check(b"idempotency_key_reused" in raw, f"code: {raw[:200]!r}")

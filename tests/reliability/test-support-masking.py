@@ -55,15 +55,19 @@ def secrets(d):
     return [s.encode() for s in out if isinstance(s, str) and len(s) >= 4]
 
 
+NOT_TEXT = {"id", "next_cursor", "cursor", "sha256", "request_id"}
+
+
 def strings(v, key=None):
-    """Every string value in a JSON document, but opaque cursors."""
+    """Every string value in a JSON document but ids, hashes and cursors
+    (random hex can hold a run of digits)."""
     if isinstance(v, dict):
         for k, x in v.items():
             yield from strings(x, k)
     elif isinstance(v, list):
         for x in v:
             yield from strings(x, key)
-    elif isinstance(v, str) and key not in ("next_cursor", "cursor"):
+    elif isinstance(v, str) and key not in NOT_TEXT and not str(key).endswith("_id"):
         yield v
 
 
