@@ -205,7 +205,7 @@ def history_count(url, tok, did, action):
 
 def test_actions_under_faults_take_effect_once():
     need_sim()
-    faulty = Sim(dossiers=60, fault="error=0.2,drop=0.1,drop-after-commit=0.1").start()
+    faulty = Sim(dossiers=1000, fault="error=0.2,drop=0.1,drop-after-commit=0.1").start()
     try:
         tok, _ = session(faulty.url, "supervisor")
         out = served(probe(faulty.url, "search", "state=submitted", "limit=50", token=tok,

@@ -56,8 +56,9 @@ typedef struct eapi_error {
 	struct eapi_dossier *current;	/* for 412: the server's dossier */
 } eapi_error;
 
-/* Clear an error (frees `current`). */
+/* Clear an error (frees `current`); it is then EAPI_OK, retry_after -1. */
 void eapi_error_clear(eapi_error *err);
+/* A short English name for a result ("network error"); never NULL. */
 const char *eapi_result_str(eapi_result r);
 /* Whether a failed action should be retried later (network, timeout, 5xx,
  * 429, 503, 409 idempotency_key_in_flight) as the contract classifies it. */
@@ -123,9 +124,13 @@ typedef enum eapi_state {
 	EAPI_STATE_COUNT
 } eapi_state;
 
-const char *eapi_state_str(eapi_state s);		/* "in_progress" */
-int eapi_state_parse(const char *s, eapi_state *out);	/* 0 or -1 */
-int eapi_state_status_code(eapi_state s);		/* national code 1-10 */
+/* The contract's word for a state ("in_progress"); "unknown" if invalid. */
+const char *eapi_state_str(eapi_state s);
+/* The state named by the contract's word: 0, or -1 if there is none. */
+int eapi_state_parse(const char *s, eapi_state *out);
+/* The national status code (TrangThaiHoSo, 1-10) of a state; 0 if invalid. */
+int eapi_state_status_code(eapi_state s);
+/* Whether no action leads out of s (refused, withdrawn, stopped, returned). */
 int eapi_state_is_terminal(eapi_state s);
 
 typedef struct eapi_applicant {
@@ -189,6 +194,7 @@ typedef struct eapi_dossier {
 	time_t apology_issued_at, apology_new_due_at;
 } eapi_dossier;
 
+/* Free a dossier and everything it holds; NULL is fine. */
 void eapi_dossier_free(eapi_dossier *d);
 /* Decode one dossier object from JSON text (summary or full form), checking
  * every field's type and range.  NULL with err filled on bad input. */
@@ -196,6 +202,8 @@ eapi_dossier *eapi_dossier_decode(const char *json, size_t len, eapi_error *err)
 /* Encode a dossier as the contract's JSON (full form when has_full).  The
  * cache stores this text.  Caller frees. */
 char *eapi_dossier_encode(const eapi_dossier *d);
+/* A deep copy (through encode and decode, so it is also checked); NULL
+ * without memory or when d does not encode to a valid dossier. */
 eapi_dossier *eapi_dossier_dup(const eapi_dossier *d);
 
 typedef struct eapi_dossier_list {
@@ -263,9 +271,11 @@ typedef struct eapi_options {
 	eapi_tokens_fn on_tokens; void *tokens_ud;
 } eapi_options;
 
+/* Fill o with the defaults above; base_url is left NULL for the caller. */
 void eapi_options_init(eapi_options *o);
 
-/* NULL on failure with a message in errbuf. */
+/* Make a client and start its network thread.  The options are copied.
+ * NULL on failure with a message in errbuf. */
 eapi_client *eapi_client_new(const eapi_options *o, char *errbuf, size_t errlen);
 /* Cancels everything in flight, joins the network thread. */
 void eapi_client_free(eapi_client *c);
@@ -285,6 +295,7 @@ typedef struct eapi_link_stats {
 	long clock_skew_s;		/* server Date minus local clock */
 	int http_version;		/* 1 or 2 for the last answer */
 } eapi_link_stats;
+/* A snapshot of the link statistics (thread-safe, never blocks on I/O). */
 void eapi_client_link_stats(eapi_client *c, eapi_link_stats *out);
 
 /* Per-call options; NULL for defaults. */
@@ -331,13 +342,23 @@ eapi_completion *eapi_next_completion(eapi_client *c);
 /* Block until request `id` completes and return it (other completions stay
  * queued).  The command-line mode's convenience. */
 eapi_completion *eapi_wait(eapi_client *c, uint64_t id);
+/* Free a completion with its payload and error; NULL is fine. */
 void eapi_completion_free(eapi_completion *comp);
 /* Cancel a request; it completes with EAPI_E_CANCELLED.  0, or -1 if the
  * id is unknown or already complete. */
 int eapi_cancel(eapi_client *c, uint64_t id);
 
 /* Submitting: each returns a request id > 0, or 0 when it could not even be
- * queued (no memory, bad arguments). */
+ * queued (no memory, bad arguments).  The completion's union member is the
+ * one named beside eapi_completion.u.
+ *
+ * eapi_login: POST /auth/token with the password grant; on success the
+ * client keeps the tokens (and calls on_tokens).  The password is not kept.
+ * eapi_refresh: the refresh grant with the client's refresh token; 0 when
+ * there is none.  eapi_logout: revokes the refresh token and forgets the
+ * session.  eapi_get_me, _agencies, _procedures, _users (agency_id may be
+ * NULL), _calendar (year 0: the server's default), _dossier (full form):
+ * GETs that honour call->etag with If-None-Match (not_modified on 304). */
 uint64_t eapi_login(eapi_client *c, const char *username, const char *password,
 		    const eapi_call *call);
 uint64_t eapi_refresh(eapi_client *c, const eapi_call *call);
@@ -349,6 +370,8 @@ uint64_t eapi_get_users(eapi_client *c, const char *agency_id, const eapi_call *
 uint64_t eapi_get_calendar(eapi_client *c, int year, const eapi_call *call);
 uint64_t eapi_get_dossier(eapi_client *c, const char *id, const eapi_call *call);
 
+/* GET /dossiers: search in what the caller may see, newest first; NULL
+ * members are left out of the query. */
 typedef struct eapi_search_params {
 	const char *q, *state, *agency_id, *assignee_id, *cursor;
 	int overdue;			/* -1 any, 0 no, 1 yes */
