@@ -13,6 +13,7 @@ egov_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 egov_sim_LDADD = $(EGOV_COMMON_LIBS) $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lz
 
 SERVER_TESTS = \
-	tests/server/test-auth.py tests/server/test-actions.py
+	tests/server/test-auth.py tests/server/test-actions.py \
+	tests/server/test-feed.py
 TESTS += $(SERVER_TESTS)
 EXTRA_DIST += $(SERVER_TESTS) tests/server/simtest.py
