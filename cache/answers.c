@@ -23,15 +23,6 @@
 #include "ident.h"
 #include "internal.h"
 
-static int
-step_done(ecache *c, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : ecache_sqlerr(c, what);
-}
-
 int
 ecache_outbox_mark_in_flight(ecache *c, long long seq)
 {
@@ -44,7 +35,7 @@ ecache_outbox_mark_in_flight(ecache *c, long long seq)
 		goto fail;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, (long long)time(NULL));
-	if (step_done(c, st, "outbox") < 0)
+	if (ecache_step_done(c, st, "outbox") < 0)
 		goto fail;
 	return ecache_commit(c);
 fail:
@@ -99,7 +90,7 @@ ecache_outbox_record(ecache *c, long long seq, ecache_out_status status,
 		sqlite3_bind_text(st, 1, row.dossier_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, seq);
 		sqlite3_bind_int64(st, 3, result->version);
-		if (step_done(c, st, "outbox") < 0)
+		if (ecache_step_done(c, st, "outbox") < 0)
 			goto fail;
 	}
 	if (!(st = ecache_stmt(c,
@@ -115,7 +106,7 @@ ecache_outbox_record(ecache *c, long long seq, ecache_out_status status,
 	sqlite3_bind_text(st, 6, err && err->message[0] ? err->message : NULL, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, result ? result->version : 0);
 	sqlite3_bind_text(st, 8, theirs, -1, SQLITE_STATIC);
-	if (step_done(c, st, "outbox") < 0)
+	if (ecache_step_done(c, st, "outbox") < 0)
 		goto fail;
 	if (ecache_dossier_refresh_effect(c, row.dossier_id) < 0)
 		goto fail;
@@ -269,7 +260,7 @@ ecache_resolve(ecache *c, long long seq, ecache_resolution how)
 		sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, version);
 	}
-	if (step_done(c, st, "outbox") < 0 ||
+	if (ecache_step_done(c, st, "outbox") < 0 ||
 	    ecache_dossier_refresh_effect(c, row.dossier_id) < 0)
 		goto fail;
 	ret = ecache_commit(c);

@@ -109,8 +109,8 @@ cached_row_get(ecache *c, const char *id, cached_row *out)
 	return rc == SQLITE_ROW;
 }
 
-static int
-has_outbox_rows(ecache *c, const char *id)
+int
+ecache_dossier_has_outbox(ecache *c, const char *id)
 {
 	sqlite3_stmt *st = ecache_stmt(c,
 		"SELECT 1 FROM ob.outbox WHERE dossier_id = ?1 AND status IN ("
@@ -205,7 +205,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 	rid = found ? old.rid : sqlite3_last_insert_rowid(c->db);
 	if (fts_write(c, rid, d->code, d->applicant_name, d->subject, d->procedure_name, 0) < 0)
 		goto cleanup;
-	rc = has_outbox_rows(c, d->id);
+	rc = ecache_dossier_has_outbox(c, d->id);
 	if (rc < 0 || (rc > 0 && ecache_dossier_refresh_effect(c, d->id) < 0))
 		goto cleanup;
 	result = 1;

@@ -48,6 +48,8 @@ int ecache_sqlerr(ecache *c, const char *what);
  * stepping before calling anything that might use the same text. */
 sqlite3_stmt *ecache_stmt(ecache *c, const char *sql);
 int ecache_exec(ecache *c, const char *sql);
+/* Step a bound statement that returns no rows and reset it; 0 or -1. */
+int ecache_step_done(ecache *c, sqlite3_stmt *st, const char *what);
 
 int ecache_begin(ecache *c);
 int ecache_commit(ecache *c);
@@ -84,6 +86,8 @@ int ecache_dossier_delete(ecache *c, const char *id, long long version);
 int ecache_dossier_refresh_effect(ecache *c, const char *id);
 /* Every dossier with open outbox rows, and none without (at open). */
 int ecache_dossier_refresh_all_effects(ecache *c);
+/* Whether a dossier has outbox rows still open or stuck; -1 on error. */
+int ecache_dossier_has_outbox(ecache *c, const char *id);
 
 /* effects.c: what an action does to state, assignee and due date when it
  * is accepted; the same rules the server applies, used to show a pending

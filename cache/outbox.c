@@ -87,23 +87,6 @@ read_base(ecache *c, const char *id, base_row *b)
 	return rc == SQLITE_ROW ? 0 : ecache_sqlerr(c, "reading a dossier");
 }
 
-static int
-has_unsent(ecache *c, const char *id)
-{
-	sqlite3_stmt *st = ecache_stmt(c, "SELECT 1 FROM ob.outbox WHERE dossier_id = ?1 "
-				       "AND status IN (0,1,2,4,5) LIMIT 1");
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ecache_sqlerr(c, "outbox");
-	return rc == SQLITE_ROW;
-}
-
 long long
 ecache_act(ecache *c, const eapi_action *a, char key_out[37])
 {
@@ -132,7 +115,8 @@ ecache_act(ecache *c, const eapi_action *a, char key_out[37])
 	me = ecache_get_me(c);
 	if (ecache_begin(c) < 0)
 		goto cleanup;
-	if (read_base(c, a->dossier_id, &base) < 0 || (chained = has_unsent(c, a->dossier_id)) < 0)
+	if (read_base(c, a->dossier_id, &base) < 0 ||
+	    (chained = ecache_dossier_has_outbox(c, a->dossier_id)) < 0)
 		goto fail;
 	if (!(st = ecache_stmt(c,
 		"INSERT INTO ob.outbox(dossier_id, dossier_code, action, params, idem_key,"

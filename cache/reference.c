@@ -96,16 +96,6 @@ ecache_ref_touch(ecache *c, ecache_ref kind, const char *scope, const char *etag
 	return rc == SQLITE_DONE ? 0 : ecache_sqlerr(c, "etag");
 }
 
-/* Run a statement to its end; the caller has bound it. */
-static int
-step_done(ecache *c, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : ecache_sqlerr(c, what);
-}
-
 int
 ecache_put_agencies(ecache *c, const eapi_agency_list *l, const char *etag)
 {
@@ -127,7 +117,7 @@ ecache_put_agencies(ecache *c, const eapi_agency_list *l, const char *etag)
 		sqlite3_bind_text(st, 4, a->short_name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, a->parent_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 6, a->level);
-		if (step_done(c, st, "agencies") < 0)
+		if (ecache_step_done(c, st, "agencies") < 0)
 			goto fail;
 	}
 	if (ecache_ref_touch(c, ECACHE_REF_AGENCIES, NULL, etag ? etag : "") < 0)
@@ -207,7 +197,7 @@ put_user(ecache *c, const char *scope, const eapi_user *u)
 	sqlite3_bind_text(st, 6, u->title, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 7, u->role);
 	sqlite3_bind_blob(st, 8, key, (int)keylen, SQLITE_STATIC);
-	r = step_done(c, st, "users");
+	r = ecache_step_done(c, st, "users");
 	free(key);
 	return r;
 }
@@ -224,7 +214,7 @@ ecache_put_users(ecache *c, const char *agency_id, const eapi_user_list *l, cons
 	if (!(st = ecache_stmt(c, "DELETE FROM users WHERE scope = ?1")))
 		goto fail;
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	if (step_done(c, st, "users") < 0)
+	if (ecache_step_done(c, st, "users") < 0)
 		goto fail;
 	for (i = 0; i < l->n; i++)
 		if (put_user(c, scope, &l->items[i]) < 0)
@@ -327,7 +317,7 @@ ecache_put_me(ecache *c, const eapi_user *me)
 	if (ecache_begin(c) < 0)
 		return -1;
 	if (!(st = ecache_stmt(c, "DELETE FROM users WHERE scope = 'me'")) ||
-	    step_done(c, st, "users") < 0 || put_user(c, "me", me) < 0 ||
+	    ecache_step_done(c, st, "users") < 0 || put_user(c, "me", me) < 0 ||
 	    ecache_ref_touch(c, ECACHE_REF_ME, NULL, "") < 0) {
 		ecache_rollback(c);
 		return -1;

@@ -127,6 +127,15 @@ ecache_exec(ecache *c, const char *sql)
 }
 
 int
+ecache_step_done(ecache *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : ecache_sqlerr(c, what);
+}
+
+int
 ecache_begin(ecache *c)
 {
 	if (c->tx_depth++ > 0)
