@@ -1,6 +1,13 @@
 ## screens/: one file per screen of the console, each exporting one
 ## declarative entry; console.c runs them.
 noinst_LIBRARIES += screens/libegovscreens.a
-screens_libegovscreens_a_SOURCES = screens/console.c screens/console.h
+screens_libegovscreens_a_SOURCES = \
+	screens/console.c screens/console.h screens/screens.h \
+	screens/labels.c screens/commands.c \
+	screens/login.c screens/home.c \
+	screens/queue.c screens/queue-source.c screens/queue-source.h \
+	screens/dossier.c screens/dossier-view.c screens/dossier-view.h \
+	screens/action-form.c \
+	screens/outbox.c screens/conflicts.c screens/search.c
 screens_libegovscreens_a_CFLAGS = $(AM_CFLAGS) $(NCURSESW_CFLAGS)
 EGOV_SCREENS_LIBS = screens/libegovscreens.a
