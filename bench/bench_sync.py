@@ -68,7 +68,7 @@ def naive_list(client):
 def floor_seconds(summaries, bps, one_way):
     blob = json.dumps(list(summaries), ensure_ascii=False, separators=(",", ":")).encode()
     z = len(gzip.compress(blob, 9))
-    return z * 8 / bps + 2 * one_way, z
+    return z * 8 / bps + 2 * one_way / 1000.0, z
 
 
 def timed(proxy, fn):
