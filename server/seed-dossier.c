@@ -534,9 +534,11 @@ void seed_make_dossier(seed_ctx *g, seed_row *r, long long n, const char *demo_s
 	r->digitized = sim_rng_below(rng, 100) < 85;
 	make_applicant(g, r, ward >= 0 ? ward : pick_ward(g), sp->business);
 	if (demo_state) {
-		int h = (int)(n % 3);
-		int which = demo_agency == g->demo_ward ? (h == 2 ? 2 : h == 0 ? g->demo_officer : g->demo_officer2)
-			    : (h == 2 ? 1 : g->demo_dept_officer);
+		/* Half the demo ward's held dossiers are officer's, a quarter
+		 * officer2's, a quarter a colleague's (invisible to both). */
+		int h = (int)(n % 4);
+		int which = demo_agency == g->demo_ward ? (h == 3 ? 2 : h == 2 ? g->demo_officer2 : g->demo_officer)
+			    : (h == 3 ? 1 : g->demo_dept_officer);
 		plan_demo(g, r, &p, sp, demo_state, variant % 3, staff(g, r->agency, which));
 	} else {
 		plan_general(g, r, &p, sp);

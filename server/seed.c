@@ -411,8 +411,8 @@ int sim_seed(sim_server *srv, sqlite3 *db, const sim_seed_opts *o, char *err, si
 	/* The demo queues: a few dozen per active state at 20,000 dossiers,
 	 * fewer in small test cities, never more than a tenth of the total. */
 	per_state = o->dossiers / 120;
-	if (per_state > 24)
-		per_state = 24;
+	if (per_state > 40)
+		per_state = 40;
 	for (s = 0; s < sizeof(demo_states) / sizeof(demo_states[0]) && per_state > 0; s++) {
 		long k;
 		for (k = 0; k < per_state * 2 && n < o->dossiers; k++) {
