@@ -15,8 +15,8 @@
  *
  * Keys: Left/Right/Home/End/C-a/C-e, Backspace (on an empty line: close),
  * Delete, C-u kill line, C-w kill word, Up/Down history, Tab complete (the
- * common prefix of the candidates; the candidates are listed on the
- * message line when several remain), Enter run, Esc / C-c cancel.
+ * common prefix of the candidates; when several remain they are listed
+ * after the line until the next key), Enter run, Esc / C-c cancel.
  */
 #include "config.h"
 
@@ -42,6 +42,7 @@ struct tui_cmdline {
 	char line[CMD_MAX];
 	size_t cursor;
 	char typed[CMD_MAX];	/* the line before Up was pressed */
+	char hint[512];		/* candidates after an ambiguous Tab */
 };
 
 int tui_cmdline_setup(tui *t, const char *history_file,
@@ -93,6 +94,7 @@ void tui_cmdline_open(tui *t)
 	t->cmd->active = 1;
 	t->cmd->browsing = 0;
 	t->cmd->line[0] = '\0';
+	t->cmd->hint[0] = '\0';
 	t->cmd->cursor = 0;
 	t->dirty |= TUI_DIRTY_MSG;
 }
@@ -181,8 +183,9 @@ static void complete(tui *t, struct tui_cmdline *c)
 	n = c->complete(c->ud, c->line, word, cands, CMD_MAX_CANDS);
 	if (n > CMD_MAX_CANDS)
 		n = CMD_MAX_CANDS;
+	(void)t;
 	if (n == 0) {
-		tui_message(t, TUI_MSG_INFO, "%s", _("no completion"));
+		snprintf(c->hint, sizeof c->hint, "%s", _("(no completion)"));
 		return;
 	}
 	common = strlen(cands[0]);
@@ -214,7 +217,7 @@ static void complete(tui *t, struct tui_cmdline *c)
 				break;
 			at += (size_t)w;
 		}
-		tui_message(t, TUI_MSG_INFO, "%s", list);
+		snprintf(c->hint, sizeof c->hint, "[%s]", list);
 	}
 	for (i = 0; i < n; i++)
 		free(cands[i]);
@@ -242,6 +245,7 @@ int tui_cmdline_key(tui *t, int key)
 	size_t len = strlen(c->line);
 	int flags = TUI_HANDLED | TUI_DIRTY_MSG;
 
+	c->hint[0] = '\0';
 	if (key == TUI_KEY_ENTER) {
 		flags = enter(t, c);
 		tui_apply_flags(t, tui_top(t), flags);
@@ -306,6 +310,16 @@ void tui_cmdline_draw(tui *t, WINDOW *w)
 		cx = t->cols - 2;
 	} else {
 		tui_draw_text(w, 0, 1, t->cols - 1, c->line, 0, A_NORMAL);
+	}
+	if (c->hint[0] != '\0') {
+		/* Candidates to the right of the line, where there is room. */
+		char *line = tui_text_sanitize(c->line);
+		int used = line ? tui_text_width(line) + 3 : t->cols;
+
+		free(line);
+		if (used < t->cols - 4)
+			tui_draw_text(w, 0, used, t->cols - used, c->hint, 0,
+				      A_BOLD);
 	}
 	wmove(w, 0, 1 + cx);
 }

@@ -27,6 +27,8 @@
 
 #include "tui-int.h"
 
+#define LIST_MAX_DIRTY 8
+
 struct tui_list {
 	struct tui_column cols[TUI_LIST_MAX_COLS];
 	int ncols;
@@ -39,7 +41,11 @@ struct tui_list {
 	size_t nrows, rows_cap;
 	size_t win_first;
 	int win_valid;
-	long dirty[2];		/* rows to repaint; -1 none */
+	/* Rows to repaint in a partial draw: several moves may come in one
+	 * batch (held-down keys), so they accumulate until drawn. */
+	long dirty[LIST_MAX_DIRTY];
+	int ndirty;
+	int dirty_overflow;	/* too many: repaint every visible row */
 	int header_dirty;
 	int cursor_row;
 	char filter[256];
@@ -254,9 +260,9 @@ tui_list *tui_list_new(const struct tui_column *cols, int ncols,
 	l->ud = src_ud;
 	l->v.height = 1;
 	l->bar_cols = 2;
-	l->dirty[0] = l->dirty[1] = -1;
+	l->sort_col = -1;
 	if (l->src.set_query != NULL)
-		l->src.set_query(l->ud, "", 0, 0);
+		l->src.set_query(l->ud, "", -1, 0);
 	l->v.count = l->src.count(l->ud);
 	return l;
 }
@@ -395,14 +401,19 @@ void tui_list_draw(tui_list *l, WINDOW *w, int full)
 			tui_draw_text(w, 1, 1, l->width - 1,
 				      l->filter[0] ? _("(nothing matches the filter)")
 				      : _("(empty)"), 0, A_NORMAL);
+	} else if (l->dirty_overflow) {
+		for (i = l->v.top; i < l->v.top + (size_t)l->v.height; i++)
+			if (i < l->v.count)
+				draw_row(l, w, i);
 	} else {
-		for (i = 0; i < 2; i++)
-			if (l->dirty[i] >= 0 && (size_t)l->dirty[i] < l->v.count &&
+		for (i = 0; i < (size_t)l->ndirty; i++)
+			if ((size_t)l->dirty[i] < l->v.count &&
 			    (size_t)l->dirty[i] >= l->v.top &&
 			    (size_t)l->dirty[i] < l->v.top + (size_t)l->v.height)
 				draw_row(l, w, (size_t)l->dirty[i]);
 	}
-	l->dirty[0] = l->dirty[1] = -1;
+	l->ndirty = 0;
+	l->dirty_overflow = 0;
 	l->header_dirty = 0;
 	l->cursor_row = 1 + (int)(l->v.sel - l->v.top);
 	wmove(w, l->cursor_row, 0);
@@ -418,6 +429,19 @@ int tui_list_cursor_row(const tui_list *l)
 	return l->cursor_row;
 }
 
+static void mark_dirty(tui_list *l, size_t row)
+{
+	int i;
+
+	for (i = 0; i < l->ndirty; i++)
+		if (l->dirty[i] == (long)row)
+			return;
+	if (l->ndirty < LIST_MAX_DIRTY)
+		l->dirty[l->ndirty++] = (long)row;
+	else
+		l->dirty_overflow = 1;
+}
+
 /* After a change of selection: the two rows, or all after a scroll. */
 static int moved(tui_list *l, size_t old_sel, int scrolled)
 {
@@ -425,8 +449,8 @@ static int moved(tui_list *l, size_t old_sel, int scrolled)
 		return TUI_REDRAW;
 	if (old_sel == l->v.sel)
 		return TUI_HANDLED;
-	l->dirty[0] = (long)old_sel;
-	l->dirty[1] = (long)l->v.sel;
+	mark_dirty(l, old_sel);
+	mark_dirty(l, l->v.sel);
 	return TUI_REDRAW_ROWS;
 }
 
@@ -560,7 +584,7 @@ static int list_do(tui_list *l, enum list_action a)
 		l->header_dirty = 1;
 		i = moved(l, old, tui_view_move(&l->v, 1));
 		if (i == TUI_HANDLED) {	/* last row: repaint it alone */
-			l->dirty[0] = (long)old;
+			mark_dirty(l, old);
 			i = TUI_REDRAW_ROWS;
 		}
 		return i;
@@ -570,7 +594,7 @@ static int list_do(tui_list *l, enum list_action a)
 		return TUI_REDRAW;
 	case LA_SORT:
 		for (i = 0; i < l->ncols; i++) {
-			l->sort_col = (l->sort_col + 1) % l->ncols;
+			l->sort_col = (l->sort_col + 1 + l->ncols) % l->ncols;
 			if (l->widths[l->sort_col] > 0)
 				break;
 		}

@@ -24,6 +24,7 @@ static int key_help(tui_screen *s, int key);
 static int key_back(tui_screen *s, int key);
 static int key_repaint(tui_screen *s, int key);
 static int key_command(tui_screen *s, int key);
+static int key_quit(tui_screen *s, int key);
 
 const struct tui_key_binding tui_global_keys[] = {
 	{ '?', "help", N_("Show the keys of this screen"), key_help },
@@ -32,6 +33,7 @@ const struct tui_key_binding tui_global_keys[] = {
 	{ 'q', "back", N_("Go back"), key_back },
 	{ TUI_KEY_CTRL('l'), "repaint", N_("Repaint the screen"), key_repaint },
 	{ ':', "command", N_("Open the command line"), key_command },
+	{ TUI_KEY_CTRL('c'), "quit", N_("Quit"), key_quit },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -275,6 +277,11 @@ int tui_dispatch_key(tui *t, int key)
 	tui_screen *s = tui_top(t);
 	int flags = TUI_UNHANDLED;
 
+	/* Ctrl-C cancels whatever is being typed or asked, like Esc. */
+	if (key == TUI_KEY_CTRL('c') &&
+	    (t->npopups > 0 || tui_cmdline_active(t) ||
+	     (s != NULL && s->list != NULL && tui_list_filtering(s->list))))
+		key = TUI_KEY_ESC;
 	if (t->npopups > 0)
 		return tui_popups_key(t, key);
 	if (tui_cmdline_active(t))
@@ -383,6 +390,13 @@ static int key_repaint(tui_screen *s, int key)
 	if (s != NULL)
 		tui_repaint_all(s->t);
 	return TUI_HANDLED;
+}
+
+static int key_quit(tui_screen *s, int key)
+{
+	(void)s;
+	(void)key;
+	return TUI_QUIT;
 }
 
 static int key_command(tui_screen *s, int key)

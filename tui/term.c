@@ -7,9 +7,12 @@
  * first-run failure of curses programs.  No terminal queries are sent
  * (ncurses sends none unless asked; we never ask).  Esc waits 25 ms.
  *
- * Keys: cbreak(), not raw(): Ctrl-C stays SIGINT, which the loop turns
- * into a clean quit through its self-pipe, and Ctrl-Z stays SIGTSTP, which
- * ncurses' own handler turns into endwin / stop / repaint on resume.
+ * Keys: cbreak(), not raw(), so Ctrl-Z stays SIGTSTP, which ncurses' own
+ * handler turns into endwin / stop / repaint on resume, and Ctrl-\ still
+ * kills.  Only the INTR character is switched off: Ctrl-C arrives as a key,
+ * which cancels a popup, the command line or a filter being typed, and
+ * otherwise quits cleanly (a global key).  SIGINT from elsewhere still
+ * quits through the loop's self-pipe.
  *
  * Colours are used when the terminal has them and NO_COLOR is unset; the
  * urgency styles then fall back to bold / underline / reverse.
@@ -117,6 +120,17 @@ static void forget_emergency(void)
 	for (i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
 		sigaction(fatal_signals[i], &old_fatal[i], NULL);
 	emergency_fd = -1;
+}
+
+static void keep_ctrl_c_as_key(int fd)
+{
+	struct termios tio;
+
+	if (tcgetattr(fd, &tio) != 0)
+		return;
+	tio.c_cc[VINTR] = _POSIX_VDISABLE;
+	if (tcsetattr(fd, TCSANOW, &tio) == 0)
+		def_prog_mode();	/* kept across Ctrl-Z and suspend */
 }
 
 static SCREEN *try_newterm(tui *t, const char *type)
@@ -272,6 +286,7 @@ int tui_term_open(tui *t, char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	leaveok(stdscr, FALSE);
 	typeahead(t->in_fd);
+	keep_ctrl_c_as_key(t->in_fd);
 	t->color = has_colors() && !t->opt.no_color &&
 		!(no_color != NULL && *no_color != '\0');
 	if (t->color && start_color() != OK)

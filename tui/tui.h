@@ -294,7 +294,8 @@ struct tui_list_source {
 	/* Fill rows[0..n-1] with rows first..first+n-1 (only visible rows
 	 * are ever asked for).  Returns the rows filled. */
 	size_t (*fetch)(void *ud, size_t first, size_t n, struct tui_row *rows);
-	/* The filter text (UTF-8, may be "") and sort: column index and
+	/* The filter text (UTF-8, may be "") and sort: column index (-1:
+	 * the source's natural order, until 's' is pressed) and
 	 * descending flag.  The next count()/fetch() follow it.  NULL: the
 	 * source neither filters nor sorts. */
 	void (*set_query)(void *ud, const char *filter, int sort_col,
