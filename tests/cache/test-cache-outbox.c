@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -364,6 +365,66 @@ test_reference_round_trip(void **state)
 	fx_free(f);
 }
 
+/* The non-blocking engine with the link down: a round fails, the action
+ * stays queued untouched, the status says why, and the next round waits
+ * (backoff) instead of hammering. */
+static void
+test_sync_offline_backs_off(void **state)
+{
+	fx *f = one_received();
+	eapi_action claim = { .dossier_id = "d1", .action = "claim" };
+	eapi_options o;
+	eapi_client *cl;
+	ecache_sync_options so;
+	ecache_sync *s;
+	ecache_sync_report rep;
+	ecache_outbox_list l;
+	ecache_status st;
+	char err[256];
+	time_t next;
+	int rounds = 0;
+
+	(void)state;
+	assert_true(ecache_act(f->c, &claim, NULL) > 0);
+	eapi_options_init(&o);
+	o.base_url = "http://127.0.0.1:1";
+	o.max_retries = 0;
+	o.default_deadline_ms = 5000;
+	cl = eapi_client_new(&o, err, sizeof err);
+	if (!cl)
+		fail_msg("client: %s", err);
+	ecache_sync_options_init(&so);
+	so.backoff_min_s = 20;
+	s = ecache_sync_new(f->c, cl, &so);
+	assert_non_null(s);
+	ecache_sync_tick(s, time(NULL));
+	assert_true(ecache_sync_busy(s));
+	while (ecache_sync_busy(s) && rounds++ < 100) {
+		struct pollfd pfd = { .fd = eapi_client_fd(cl), .events = POLLIN };
+		eapi_completion *comp;
+		assert_true(poll(&pfd, 1, 10000) >= 0);
+		while ((comp = eapi_next_completion(cl)))
+			assert_int_equal(ecache_sync_on_completion(s, comp), 1);
+	}
+	assert_false(ecache_sync_busy(s));
+	ecache_sync_last_report(s, &rep);
+	assert_false(rep.ok);
+	assert_true(rep.error[0] != '\0');
+	next = ecache_sync_tick(s, time(NULL));
+	assert_false(ecache_sync_busy(s));
+	assert_true(next >= time(NULL) + 9);	/* half of the backoff at least */
+	assert_int_equal(ecache_status_get(f->c, &st), 0);
+	assert_int_equal(st.last_ok, 0);
+	assert_true(st.last_error[0] != '\0');
+	ecache_outbox_list_init(&l);
+	assert_int_equal(ecache_outbox_list_get(f->c, ECACHE_OUTBOX_ALL, NULL, &l), 1);
+	assert_int_equal(l.rows[0].status, ECACHE_OUT_QUEUED);
+	ecache_outbox_list_release(&l);
+	ecache_sync_free(s);
+	eapi_client_free(cl);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -375,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_page_apply_idempotent_and_versioned),
 		cmocka_unit_test(test_drop_keeps_outbox),
 		cmocka_unit_test(test_reference_round_trip),
+		cmocka_unit_test(test_sync_offline_backs_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
