@@ -53,7 +53,7 @@ static size_t src_fetch(void *ud, size_t first, size_t n, struct tui_row *rows)
 static const struct tui_list_source conflicts_source = { src_count, src_fetch, NULL, NULL };
 
 static const struct tui_column conflicts_columns[] = {
-	{ N_("Number"), 12, 25, 0, TUI_ALIGN_LEFT },
+	{ N_("Number"), 12, 27, 0, TUI_KEEP_TAIL },
 	{ N_("Action"), 10, 22, 0, TUI_ALIGN_LEFT },
 	{ N_("Status"), 8, 12, 1, TUI_ALIGN_LEFT },
 	{ N_("Why"), 10, 0, 2, TUI_ALIGN_LEFT },

@@ -102,7 +102,7 @@ static const struct tui_list_source outbox_source = {
 
 static const struct tui_column outbox_columns[] = {
 	{ N_("Taken"), 16, 16, 3, TUI_ALIGN_LEFT },
-	{ N_("Number"), 12, 25, 0, TUI_ALIGN_LEFT },
+	{ N_("Number"), 12, 27, 0, TUI_KEEP_TAIL },
 	{ N_("Action"), 10, 22, 0, TUI_ALIGN_LEFT },
 	{ N_("Status"), 10, 12, 0, TUI_ALIGN_LEFT },
 	{ N_("Tries"), 5, 5, 4, TUI_ALIGN_RIGHT },

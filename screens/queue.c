@@ -29,7 +29,7 @@ struct queue {
 
 static const struct tui_column queue_columns[] = {
 	{ N_("Due"), 11, 11, 1, TUI_ALIGN_LEFT },
-	{ N_("Number"), 12, 25, 0, TUI_ALIGN_LEFT },
+	{ N_("Number"), 12, 27, 0, TUI_KEEP_TAIL },
 	{ N_("Applicant"), 14, 0, 0, TUI_ALIGN_LEFT },
 	{ N_("Procedure"), 14, 0, 3, TUI_ALIGN_LEFT },
 	{ N_("State"), 12, 16, 2, TUI_ALIGN_LEFT },

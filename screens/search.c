@@ -87,7 +87,7 @@ static const struct tui_list_source search_source = {
 };
 
 static const struct tui_column search_columns[] = {
-	{ N_("Number"), 12, 25, 0, TUI_ALIGN_LEFT },
+	{ N_("Number"), 12, 27, 0, TUI_KEEP_TAIL },
 	{ N_("Applicant"), 14, 0, 0, TUI_ALIGN_LEFT },
 	{ N_("Subject"), 14, 0, 2, TUI_ALIGN_LEFT },
 	{ N_("State"), 12, 16, 1, TUI_ALIGN_LEFT },
