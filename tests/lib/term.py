@@ -21,6 +21,45 @@ import time
 
 import pyte
 
+class Screen(pyte.Screen):
+    """pyte's screen plus the sequences ncurses sends for xterm-256color
+    that pyte 0.8 does not know: REP (CSI n b, repeat the last character;
+    ncurses clears runs of blanks with it), SU and SD (CSI n S / CSI n T,
+    scroll the region; a list scrolling one row).  Without them the
+    emulated screen keeps text a real terminal would have erased."""
+    _last = " "
+
+    def draw(self, data):
+        if data:
+            self._last = data[-1]
+        super().draw(data)
+
+    def repeat_last(self, count=1, *rest, **kw):
+        super().draw(self._last * max(1, count))
+
+    def _scroll_region_n(self, count, insert):
+        y, x = self.cursor.y, self.cursor.x
+        self.cursor.y = self.margins.top if self.margins else 0
+        if insert:
+            self.insert_lines(max(1, count))
+        else:
+            self.delete_lines(max(1, count))
+        self.cursor.y, self.cursor.x = y, x
+
+    def scroll_up_n(self, count=1, *rest, **kw):
+        self._scroll_region_n(count, insert=False)
+
+    def scroll_down_n(self, count=1, *rest, **kw):
+        self._scroll_region_n(count, insert=True)
+
+
+class Stream(pyte.ByteStream):
+    csi = dict(pyte.ByteStream.csi, b="repeat_last", S="scroll_up_n",
+               T="scroll_down_n")
+    events = pyte.ByteStream.events | {"repeat_last", "scroll_up_n",
+                                       "scroll_down_n"}
+
+
 KEYS = {
     "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
     "home": "\x1b[H", "end": "\x1b[F", "pgup": "\x1b[5~", "pgdn": "\x1b[6~",
@@ -36,8 +75,8 @@ class Terminal:
         self.env = dict(env or os.environ)
         self.env["TERM"] = term
         self.env["COLUMNS"], self.env["LINES"] = str(cols), str(rows)
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
+        self.screen = Screen(cols, rows)
+        self.stream = Stream(self.screen)
         self.pid = None
         self.fd = None
         self.bytes_out = 0
