@@ -234,6 +234,8 @@ main(int argc, char **argv)
 						   ECACHE_Q_IN_PROGRESS, ECACHE_Q_MINE,
 						   ECACHE_Q_DUE_SOON };
 		ecache_rows r;
+		double worst = 0;
+		char worst_at[80] = "";
 		n = 0;
 		ecache_rows_init(&r);
 		for (q = 0; q < (int)N(qs); q++) {
@@ -243,8 +245,14 @@ main(int argc, char **argv)
 				for (w = 0; w < 10; w++) {
 					double s = now_ms();
 					int got = ecache_queue_window(c, qs[q], "u-me", k, key, 50, &r);
+					double took = now_ms() - s;
 					if (n < N(t))
-						t[n++] = now_ms() - s;
+						t[n++] = took;
+					if (took > worst) {
+						worst = took;
+						snprintf(worst_at, sizeof worst_at, "%s, sort %d, window %d",
+							 ecache_queue_name(qs[q]), k, w);
+					}
 					if (got < 0) {
 						fprintf(stderr, "window: %s\n", ecache_errmsg(c));
 						return 1;
@@ -260,6 +268,7 @@ main(int argc, char **argv)
 		ecache_rows_release(&r);
 		printf("queue window of 50 rows (median of %zu): %.2f ms (max %.2f)\n", n,
 		       median(t, n), maximum(t, n));
+		printf("# slowest window: %s\n", worst_at);
 	}
 	/* search as the person types */
 	{

@@ -28,6 +28,7 @@ struct ecache {
 	int recovered;
 	time_t now_override;
 	int due_soon_days;
+	int dense_queue;		/* queues.c: above it, walk the sort index */
 	int tx_depth, tx_failed;
 	egov_calendar cal;
 	int cal_loaded;

@@ -47,6 +47,15 @@ static const char *const queue_where[ECACHE_Q_COUNT] = {
 static const char *const sort_column[ECACHE_SORT_COUNT] = {
 	"d.due_at", "d.recv_at", "d.name_key", "d.code",
 };
+static const char *const sort_index[ECACHE_SORT_COUNT] = {
+	"dossiers_due", "dossiers_recv", "dossiers_name", "dossiers_code",
+};
+
+/* Above c->dense_queue rows (5,000) a queue is read by walking the sort
+ * column's index and filtering (matches are dense enough that 50 come
+ * quickly); below it, SQLite finds the rows by their filter and sorts them,
+ * which is cheap for a small set and avoids walking a long index for a few
+ * matches. */
 
 const char *
 ecache_queue_name(ecache_queue q)
@@ -192,6 +201,29 @@ bind_key(sqlite3_stmt *st, int sort, const char *key)
 	return 0;
 }
 
+/* The queue's size up to c->dense_queue + 1, at a bounded cost. */
+static long long
+bounded_count(ecache *c, ecache_queue q, const char *user_id)
+{
+	char sql[600];
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE %s "
+		 "LIMIT %d)", queue_where[q], c->dense_queue + 1);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ecache_sqlerr(c, "queue");
+		return -1;
+	}
+	bind_common(c, st, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		ecache_sqlerr(c, "queue");
+	sqlite3_finalize(st);
+	return n;
+}
+
 static int
 window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key,
        int limit, int before, ecache_rows *out)
@@ -202,6 +234,8 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 	int scan_asc = desc == before;	/* forward-ascending or backward-descending */
 	int has_key = key && *key;
 	const char *col;
+	char hint[64] = "";
+	long long size;
 	int result = -1;
 
 	if ((unsigned)q >= ECACHE_Q_COUNT || base >= ECACHE_SORT_COUNT || limit <= 0) {
@@ -209,10 +243,14 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 		return -1;
 	}
 	col = sort_column[base];
+	if ((size = bounded_count(c, q, user_id)) < 0)
+		return -1;
+	if (size > c->dense_queue)
+		snprintf(hint, sizeof hint, " INDEXED BY %s", sort_index[base]);
 	snprintf(sql, sizeof sql,
-		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d WHERE (%s)%s%s%s%s%s "
+		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s%s%s%s%s "
 		 "ORDER BY %s %s, d.rowid %s LIMIT :lim",
-		 queue_where[q], has_key ? " AND (" : "", has_key ? col : "",
+		 hint, queue_where[q], has_key ? " AND (" : "", has_key ? col : "",
 		 has_key ? ", d.rowid) " : "", has_key ? (scan_asc ? ">" : "<") : "",
 		 has_key ? " (:k, :r)" : "",
 		 col, scan_asc ? "ASC" : "DESC", scan_asc ? "ASC" : "DESC");

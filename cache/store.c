@@ -275,6 +275,7 @@ ecache_open_path(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	c->due_soon_days = 2;
+	c->dense_queue = 5000;
 	egov_calendar_init(&c->cal);
 	c->path = strdup(path);
 	c->outbox_path = malloc(strlen(path) + sizeof ".outbox.db");

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "internal.h"
 
 static const char *const names[] = {
 	"Nguyễn Văn Đức", "Trần Thị Hoà Bình", "Lê Văn Hòa Bình", "Phạm Thị Đống Đa",
@@ -256,14 +257,16 @@ test_overdue_and_due_soon_rows(void **state)
 }
 
 /* Walking a queue window by window gives every row once, in order, for
- * every sort and direction, and walking back gives the same rows. */
+ * every sort and direction, and walking back gives the same rows; both
+ * with SQLite sorting a small queue and walking the sort index of a big
+ * one (dense is the threshold between them). */
 static void
-test_keyset_windows(void **state)
+keyset_windows(int dense)
 {
 	fx *f = queue_fixture();
 	int sort, desc;
 
-	(void)state;
+	f->c->dense_queue = dense;
 	for (sort = 0; sort < ECACHE_SORT_COUNT; sort++) {
 		for (desc = 0; desc < 2; desc++) {
 			int s = sort | (desc ? ECACHE_SORT_DESC : 0);
@@ -310,6 +313,14 @@ test_keyset_windows(void **state)
 		}
 	}
 	fx_free(f);
+}
+
+static void
+test_keyset_windows(void **state)
+{
+	(void)state;
+	keyset_windows(5000);
+	keyset_windows(10);
 }
 
 static void
