@@ -133,6 +133,8 @@ void sim_db_release(sim_server *srv, sqlite3 *db);
 int sim_tx_begin(sim_server *srv, sqlite3 *db);
 int sim_tx_end(sim_server *srv, sqlite3 *db, int commit);
 int sim_exec(sqlite3 *db, const char *sql);
+int sim_store_create_indexes(sqlite3 *db);
+int sim_store_drop_indexes(sqlite3 *db);
 int sim_ref_load(sim_server *srv, sqlite3 *db, char *err, size_t errlen);
 void sim_ref_release(sim_ref *ref);
 const sim_agency *sim_agency_find(const sim_ref *ref, const char *id);

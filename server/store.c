@@ -71,6 +71,19 @@ static const char indexes[] =
 	"CREATE INDEX IF NOT EXISTS changes_old ON changes(superseded, at);"
 	"CREATE INDEX IF NOT EXISTS audit_key ON audit(idempotency_key);";
 
+int sim_store_create_indexes(sqlite3 *db)
+{
+	return sim_exec(db, indexes);
+}
+
+int sim_store_drop_indexes(sqlite3 *db)
+{
+	return sim_exec(db, "DROP INDEX IF EXISTS dossiers_id; DROP INDEX IF EXISTS dossiers_code;"
+			" DROP INDEX IF EXISTS dossiers_recent; DROP INDEX IF EXISTS dossiers_agency;"
+			" DROP INDEX IF EXISTS dossiers_state; DROP INDEX IF EXISTS changes_dossier;"
+			" DROP INDEX IF EXISTS changes_old; DROP INDEX IF EXISTS audit_key;");
+}
+
 int sim_exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
