@@ -65,6 +65,7 @@ def machine():
     except (OSError, IndexError):
         cc = "?"
     return {"nproc": os.cpu_count(), "cpu": cpu or platform.processor(),
+            "loadavg": round(os.getloadavg()[0], 2),
             "memory_mb": mem_kb // 1024, "os": os_name, "kernel": platform.release(),
             "cc": cc, "python": platform.python_version()}
 
@@ -226,6 +227,8 @@ def write_markdown(data):
            f"- date: {data['date']} (finished {data['finished']}), commit `{data['commit']}`",
            f"- machine: {m['nproc']} CPUs, {m['cpu']}, {m['memory_mb']:,} MB memory; "
            f"{m['os']}, Linux {m['kernel']}",
+           f"- load average (1 min) when the run ended: {m.get('loadavg', '?')} "
+           "(other work on the machine makes figures slower and noisier)",
            f"- compiler: {m['cc']}; build: `configure CFLAGS=-O2` without sanitizers "
            f"in `$B` (`{data['builddir']}`); Python {m['python']} for the clients",
            "- medians over repeated runs; p95 by nearest rank",
