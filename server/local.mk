@@ -15,6 +15,7 @@ egov_sim_LDADD = $(EGOV_COMMON_LIBS) $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) 
 SERVER_TESTS = \
 	tests/server/test-auth.py tests/server/test-actions.py \
 	tests/server/test-feed.py tests/server/test-http.py \
-	tests/server/test-seed.py tests/server/test-faults.py
+	tests/server/test-seed.py tests/server/test-faults.py \
+	tests/server/test-openapi.py
 TESTS += $(SERVER_TESTS)
 EXTRA_DIST += $(SERVER_TESTS) tests/server/simtest.py
