@@ -19,3 +19,4 @@ SERVER_TESTS = \
 	tests/server/test-openapi.py
 TESTS += $(SERVER_TESTS)
 EXTRA_DIST += $(SERVER_TESTS) tests/server/simtest.py
+dist_man_MANS += docs/man/egov-sim.1
