@@ -6,7 +6,7 @@ egov_sim_SOURCES = \
 	server/sim.h server/main.c server/http.c server/fault.c server/hash.c \
 	server/store.c server/ref.c server/auth.c \
 	server/seed-data.h server/seed-data.c server/seed-gen.h server/seed.c \
-	server/seed-dossier.c server/view.c server/refdata.c server/dossiers.c \
+	server/seed-dossier.c server/seed-pipe.c server/view.c server/refdata.c server/dossiers.c \
 	server/row.h server/row.c server/actions.c server/feed.c server/reports.c \
 	server/activity.c
 egov_sim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)

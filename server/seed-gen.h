@@ -67,6 +67,10 @@ void seed_row_release(seed_row *r);
  * given state at agency demo_agency (or NULL for the general population). */
 void seed_make_dossier(seed_ctx *g, seed_row *r, long long n, const char *demo_state,
 		       int demo_agency, int variant);
+/* Make dossiers 1..total on a second thread, demo queues first, and hand
+ * each, in order, to sink (which inserts it); 0, or -1 if sink failed. */
+typedef int (*seed_sink)(void *ud, seed_row *r);
+int seed_pipeline(seed_ctx *g, long long total, long per_state, seed_sink sink, void *ud);
 void seed_dossier_id(uint64_t seed, long long n, char out[17]);
 void seed_person_name(sim_rng *rng, int female, char *out, size_t len);
 

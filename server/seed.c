@@ -19,9 +19,6 @@
 
 #define BATCH 50000
 
-static const char *const demo_states[] = { "submitted", "received", "in_progress",
-	"supplement_requested", "pending_approval", "result_ready" };
-
 void seed_sb_reset(seed_sb *b)
 {
 	b->len = 0;
@@ -373,19 +370,34 @@ static int insert_row(seed_ctx *g, sqlite3_stmt *ins, sqlite3_stmt *chg, seed_ro
 	return run(chg);
 }
 
+typedef struct sink_state {
+	seed_ctx *g;
+	sqlite3 *db;
+	sqlite3_stmt *ins, *chg;
+} sink_state;
+
+static int sink(void *ud, seed_row *r)
+{
+	sink_state *sk = ud;
+
+	if (insert_row(sk->g, sk->ins, sk->chg, r) < 0)
+		return -1;
+	if (r->n % BATCH == 0 && sim_exec(sk->db, "COMMIT; BEGIN") < 0)
+		return -1;
+	return 0;
+}
+
 int sim_seed(sim_server *srv, sqlite3 *db, const sim_seed_opts *o, char *err, size_t errlen)
 {
 	seed_ctx *g = calloc(1, sizeof(*g));
 	sqlite3_stmt *ins = NULL, *chg = NULL;
-	seed_row row;
+	sink_state sk;
 	long long n = 0;
 	long per_state;
 	char buf[64];
 	int result = -1, in_tx = 0;
-	size_t s;
 
 	(void)srv;
-	memset(&row, 0, sizeof(row));
 	if (!g) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -421,26 +433,17 @@ int sim_seed(sim_server *srv, sqlite3 *db, const sim_seed_opts *o, char *err, si
 			       " new_assignee, existed, at) VALUES (?, ?, ?, NULL, ?, 0, ?)", -1, &chg, NULL))
 		goto cleanup;
 	/* The demo queues: a few dozen per active state at 20,000 dossiers,
-	 * fewer in small test cities, never more than a tenth of the total. */
+	 * fewer in small test cities. */
 	per_state = o->dossiers / 120;
 	if (per_state > 40)
 		per_state = 40;
-	for (s = 0; s < sizeof(demo_states) / sizeof(demo_states[0]) && per_state > 0; s++) {
-		long k;
-		for (k = 0; k < per_state * 2 && n < o->dossiers; k++) {
-			int agency = k < per_state ? g->demo_ward : g->demo_dept;
-			seed_make_dossier(g, &row, ++n, demo_states[s], agency, (int)(k % 3));
-			if (insert_row(g, ins, chg, &row) < 0)
-				goto cleanup;
-		}
-	}
-	while (n < o->dossiers) {
-		seed_make_dossier(g, &row, ++n, NULL, -1, 0);
-		if (insert_row(g, ins, chg, &row) < 0)
-			goto cleanup;
-		if (n % BATCH == 0 && sim_exec(db, "COMMIT; BEGIN") < 0)
-			goto cleanup;
-	}
+	sk.g = g;
+	sk.db = db;
+	sk.ins = ins;
+	sk.chg = chg;
+	if (seed_pipeline(g, o->dossiers, per_state, sink, &sk) < 0)
+		goto cleanup;
+	n = o->dossiers;
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)o->seed);
 	sim_meta_set(db, "seed", buf);
 	snprintf(buf, sizeof(buf), "%lld", (long long)g->now);
@@ -460,7 +463,6 @@ cleanup:
 	sim_exec(db, "PRAGMA cache_size=-16000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
 	sqlite3_finalize(ins);
 	sqlite3_finalize(chg);
-	seed_row_release(&row);
 	egov_calendar_release(&g->cal);
 	free(g->seqs);
 	free(g);
