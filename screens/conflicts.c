@@ -102,6 +102,7 @@ static void conflicts_resize(tui_screen *s, int rows, int cols)
 	struct conflicts *c = tui_screen_data(s);
 
 	c->list_rows = rows / 3 > 3 ? rows / 3 : 3;
+	console_on_resize(s, rows, cols);
 	tui_list_resize(c->list, c->list_rows, cols);
 }
 

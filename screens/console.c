@@ -260,6 +260,13 @@ int console_key_sync(tui_screen *s, int key)
 	return TUI_HANDLED;
 }
 
+void console_on_resize(tui_screen *s, int rows, int cols)
+{
+	(void)rows;
+	(void)cols;
+	tui_repaint_all(tui_screen_tui(s));
+}
+
 /* ---- the entry point ---------------------------------------------------- */
 
 static void apply_key_config(struct console *con)

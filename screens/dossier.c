@@ -432,5 +432,6 @@ const struct tui_screen_entry screen_dossier = {
 	.create = dossier_create,
 	.destroy = dossier_destroy,
 	.draw = dossier_draw,
+	.on_resize = console_on_resize,
 	.on_event = dossier_event,
 };

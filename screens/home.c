@@ -215,6 +215,7 @@ const struct tui_screen_entry screen_home = {
 	.create = home_create,
 	.destroy = home_destroy,
 	.draw = home_draw,
+	.on_resize = console_on_resize,
 	.on_event = home_event,
 	.on_show = home_show,
 };

@@ -11,3 +11,11 @@ screens_libegovscreens_a_SOURCES = \
 	screens/outbox.c screens/conflicts.c screens/search.c
 screens_libegovscreens_a_CFLAGS = $(AM_CFLAGS) $(NCURSESW_CFLAGS)
 EGOV_SCREENS_LIBS = screens/libegovscreens.a
+
+## End-to-end tests: the real egov in a terminal emulator against egov-sim.
+E2E_TESTS = \
+	tests/e2e/test-console-flow.py \
+	tests/e2e/test-console-offline.py \
+	tests/e2e/test-console-hostile.py
+TESTS += $(E2E_TESTS)
+EXTRA_DIST += $(E2E_TESTS) tests/e2e/console.py

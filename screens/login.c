@@ -150,4 +150,5 @@ const struct tui_screen_entry screen_login = {
 	.destroy = login_destroy,
 	.draw = login_draw,
 	.on_key = login_key,
+	.on_resize = console_on_resize,
 };

@@ -237,6 +237,7 @@ const struct tui_screen_entry screen_outbox = {
 	.keys = outbox_keys,
 	.create = outbox_create,
 	.destroy = outbox_destroy,
+	.on_resize = console_on_resize,
 	.on_event = outbox_event,
 	.on_show = outbox_show,
 };

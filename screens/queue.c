@@ -212,6 +212,7 @@ const struct tui_screen_entry screen_queue = {
 	.create = queue_create,
 	.destroy = queue_destroy,
 	.draw = queue_draw,
+	.on_resize = console_on_resize,
 	.on_event = queue_event,
 	.on_show = queue_show,
 };

@@ -69,6 +69,9 @@ int console_open(tui *t, const struct tui_screen_entry *e, void *arg);
 /* Open the search screen (Ctrl-F anywhere, / on home). */
 int console_key_search(tui_screen *s, int key);
 int console_key_sync(tui_screen *s, int key);
+/* on_resize of every screen: repaint from scratch, because terminals
+ * differ in what they keep of the old screen when resized. */
+void console_on_resize(tui_screen *s, int rows, int cols);
 
 /* The ':' command line (commands.c). */
 int console_commands_setup(struct console *con, char *err, size_t errlen);

@@ -233,5 +233,6 @@ const struct tui_screen_entry screen_search = {
 	.keys = search_keys,
 	.create = search_create,
 	.destroy = search_destroy,
+	.on_resize = console_on_resize,
 	.on_event = search_event,
 };

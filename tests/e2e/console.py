@@ -67,12 +67,42 @@ class ConsoleTerminal(Terminal):
     def resize(self, cols, rows):
         super().resize(cols, rows)
 
-    def row_with(self, text):
-        """Index of the first screen line containing text, or -1."""
+    def row_with(self, text, start=1):
+        """Index of the first line from `start` (below the breadcrumb)
+        containing text, or -1."""
         for y, line in enumerate(self.screen.display):
-            if text in line:
+            if y >= start and text in line:
                 return y
         return -1
+
+    def wait_exit(self, timeout=20.0):
+        """Wait for the process itself, not only for the terminal to close:
+        egov closes the terminal first and frees the rest after (and under
+        ASan checks for leaks), so the pty may hang up before it exits."""
+        import time
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.pump(0.05) < 0:
+                time.sleep(0.02)	# nothing more to read: the pty hung up
+            if not self.alive():
+                return os.waitstatus_to_exitcode(self.status)
+        raise TimeoutError("program did not exit:\n" + self.text())
+
+    def quit_from_anywhere(self):
+        """Back to home with q, then Q: keys only, no command line."""
+        for _ in range(20):
+            if self.line(0).strip() == "Home":
+                break
+            self.send("q")
+            self.wait_settled()
+        self.send("Q")
+        return self.wait_exit(30)
+
+    def framed(self):
+        """The breadcrumb on top and the status bar above the last line."""
+        top = self.line(0)
+        return (("Home" in top or top.lstrip().startswith("…")) and
+                "·" in self.line(self.rows - 2))
 
 
 def console_env(home, sim, user="officer", lang="en", password="demo"):
