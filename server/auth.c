@@ -284,11 +284,8 @@ int sim_authenticate(sim_request *rq, sim_response *rs)
 	const sim_person *p = NULL;
 	char h[65];
 
-	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7]) {
-		snprintf(rs->retry_after, sizeof(rs->retry_after), "%s", "");
-		return sim_reply_problem(rs, 401, "unauthorized", "a bearer token is required"),
-		       -1;
-	}
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7])
+		return sim_reply_problem(rs, 401, "unauthorized", "a bearer token is required"), -1;
 	sim_sha256_hex(auth + 7, strlen(auth + 7), h);
 	if (sqlite3_prepare_v2(rq->db, "SELECT user_id FROM tokens WHERE hash = ? AND"
 			       " kind = 'access' AND revoked = 0 AND expires_at > ?", -1, &st,

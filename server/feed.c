@@ -100,6 +100,21 @@ int sim_feed_compact(sim_server *srv, sqlite3 *db, time_t now)
 		if (sim_meta_set(db, "feed_floor", buf) < 0)
 			result = -1;
 	}
+	/* Idempotency records are kept a week (the contract asks 72 hours)
+	 * and expired tokens a day past their end. */
+	if (result == 0 && sqlite3_prepare_v2(db, "DELETE FROM idempotency WHERE done = 1 AND"
+					      " created_at < ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - 7 * 86400));
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (result == 0 && sqlite3_prepare_v2(db, "DELETE FROM tokens WHERE expires_at < ?", -1, &st,
+					      NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - 86400));
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
 	sim_tx_end(srv, db, result == 0);
 	return result;
 }
