@@ -11,6 +11,7 @@ Console starts egov-sim and the real egov in a pseudo-terminal with its
 own XDG folders, logged in through EGOV_PASSWORD as ./demo does."""
 import os
 import sqlite3
+import subprocess
 import sys
 
 import pyte
@@ -105,13 +106,25 @@ class ConsoleTerminal(Terminal):
                 "·" in self.line(self.rows - 2))
 
 
+def localedir(home):
+    """The Vietnamese catalog compiled from po/vi.po into home, so the
+    tests need no `make install` and never see a stale vi.gmo."""
+    d = os.path.join(home, "locale")
+    mo = os.path.join(d, "vi", "LC_MESSAGES", "egov-console.mo")
+    if not os.path.exists(mo):
+        os.makedirs(os.path.dirname(mo), exist_ok=True)
+        subprocess.run(["msgfmt", "-o", mo,
+                        os.path.join(egovtest.SRCDIR, "po", "vi.po")], check=True)
+    return d
+
+
 def console_env(home, sim, user="officer", lang="en", password="demo"):
     env = egovtest.egov_env(home)
     env.update({
         "EGOV_SERVER": sim.url,
         "EGOV_USER": user,
         "EGOV_LANG": lang,
-        "EGOV_LOCALEDIR": os.path.join(egovtest.BUILDDIR, "po"),
+        "EGOV_LOCALEDIR": localedir(home),
     })
     if password:
         env["EGOV_PASSWORD"] = password

@@ -63,10 +63,19 @@ def test_quit_and_restart_offline():
     t.send(":quit\r")
     assert t.wait_exit(20) == 0
     t.close()
-    t = open_console(ctx["env"])
+    # Again, this time in Vietnamese, as ./demo opens it.
+    env = dict(ctx["env"], EGOV_LANG="vi")
+    t = open_console(env)
     ctx["t"] = t
-    t.wait_for("All dossiers", timeout=30)
-    t.wait_for(lambda t: "outbox 1" in t.line(t.rows - 2), timeout=10)
+    t.wait_for("Tất cả hồ sơ", timeout=30)
+    assert "Quá hạn" in t.text() and "Trang chủ" in t.line(0), t.text()
+    t.wait_for(lambda t: "1" in t.line(t.rows - 2).split("│")[0].split("·")[2], timeout=10)
+    t.send(":outbox\r")
+    t.wait_for("Hộp thư đi")
+    t.wait_for(lambda t: t.row_with(ctx["d"]["code"][-11:]) > 1)
+    line = t.line(t.row_with(ctx["d"]["code"][-11:]))
+    assert "Tiếp nhận" in line, line
+    t.send("q")
 
 
 def test_back_online_exactly_once():
@@ -76,15 +85,16 @@ def test_back_online_exactly_once():
     ctx["sim"] = sim
     assert sim.port == old.port
     t.send("R")
-    t.wait_for(lambda t: "outbox 1" not in t.line(t.rows - 2) and
-               "online" in t.line(t.rows - 2), timeout=60)
+    t.wait_for(lambda t: "1" not in t.line(t.rows - 2).split("│")[0].split("·")[2] and
+               "OFFLINE" not in t.line(t.rows - 2).upper(), timeout=60)
     token = sim.login("officer")
     st, _, body = sim.request("GET", "/api/v1/dossiers/" + d["id"], token=token)
     assert st == 200 and body["state"] == "received", body
     assert sum(1 for h in body["history"] if h.get("action") == "receive") == 1
     # A second round must not send it again.
     t.send(":sync\r")
-    t.wait_for(lambda t: "synced just now" in t.line(t.rows - 2), timeout=30)
+    t.wait_for(lambda t: "·" in t.line(t.rows - 2), timeout=30)
+    t.wait_settled(quiet=1.0)
     sim.stop()
     ctx["sim"] = None
     assert audit_count(old.db, d["id"], "receive") == 1
