@@ -227,6 +227,41 @@ def test_report():
     eq((st, b.get("field")), (422, "from"), "bad date")
 
 
+def test_tls():
+    import shutil
+    import ssl
+    import subprocess
+    import http.client
+    import egovtest
+    if not shutil.which("openssl"):
+        tap.skip("no openssl to make a certificate")
+    d = egovtest.tempdir("egov-tls-")
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                        f"{d}/key.pem", "-out", f"{d}/cert.pem", "-days", "1", "-subj",
+                        "/CN=127.0.0.1"], check=True, capture_output=True)
+        p = subprocess.Popen([egovtest.SIM, "--listen", "127.0.0.1:0", "--db", f"{d}/sim.db",
+                              "--dossiers", "20", "--tls-cert", f"{d}/cert.pem", "--tls-key",
+                              f"{d}/key.pem"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        line = p.stdout.readline().decode()
+        check(line.startswith("listening on https://127.0.0.1:"), line)
+        ctx = ssl.create_default_context(cafile=f"{d}/cert.pem")
+        ctx.check_hostname = False
+        c = http.client.HTTPSConnection("127.0.0.1", int(line.strip().rsplit(":", 1)[1]),
+                                        context=ctx, timeout=30)
+        c.request("POST", "/api/v1/auth/token", json.dumps(
+            {"grant_type": "password", "username": "officer", "password": "demo"}),
+            {"Content-Type": "application/json"})
+        r = c.getresponse()
+        eq(r.status, 200, "login over TLS")
+        check(json.loads(r.read())["access_token"], "a token")
+        c.close()
+        p.terminate()
+        eq(p.wait(timeout=30), 0, "clean exit")
+    finally:
+        egovtest.rmtree(d)
+
+
 def test_sigterm_exits_cleanly():
     eq(s.stop(), 0, "exit status after SIGTERM")
 
