@@ -237,7 +237,8 @@ int ecache_queue_window_before(ecache *c, ecache_queue q, const char *user_id,
 /* ---- search ---------------------------------------------------------------
  * Full-text search over dossier number, applicant, subject and procedure
  * name, ignoring case and Vietnamese diacritics (đ included), every word a
- * prefix (as the person types).  Any text is safe: quotes, *, OR, NEAR and
+ * prefix (as the person types); one-letter words are skipped (a lone
+ * letter finds nothing yet).  Any text is safe: quotes, *, OR, NEAR and
  * SQL are taken as words.  Newest (most recently cached) first.  Returns
  * the number of rows (0 for blank text), -1 on error. */
 int ecache_search(ecache *c, const char *text, int limit, ecache_rows *rows_out);

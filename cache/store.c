@@ -243,7 +243,7 @@ open_connection(ecache *c, char *err, size_t errlen)
 		 /* A page cache big enough for the indexes of a large cache:
 		  * without it every page apply rereads them through the kernel. */
 		 "PRAGMA cache_size = -65536;"
-		 "PRAGMA mmap_size = 268435456;"
+		 "PRAGMA mmap_size = 2147418112;"
 		 "PRAGMA temp_store = MEMORY;"
 		 /* checkpoint less often: a page touched by several change-feed
 		  * pages between checkpoints is written back once */
