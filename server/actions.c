@@ -15,8 +15,7 @@
  * supplement only on a dossier it holds; claim needs an unassigned dossier,
  * else 409).  Only successful answers are stored against the key; a failed
  * attempt frees the key so a corrected retry can use it.  Every attempt,
- * replay or not, is one row in the `audit` table (readable at GET
- * /api/v1/audit by supervisors and support).
+ * replay or not, is one row of the audit log (audit.c).
  */
 #include "config.h"
 #include "row.h"
@@ -91,32 +90,6 @@ typedef struct attempt {
 	char from[24], to[24];
 	long long version;
 } attempt;
-
-static void audit(sqlite3 *db, const attempt *a, int status, int replay)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit(at, actor_id, request_id, idempotency_key,"
-			       " dossier_id, action, status, replay, from_state, to_state, version)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-	sqlite3_bind_text(st, 2, a->rq->caller.person->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->rq->request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, a->dossier_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, a->action ? a->action : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, status);
-	sqlite3_bind_int(st, 8, replay);
-	if (a->from[0])
-		sqlite3_bind_text(st, 9, a->from, -1, SQLITE_STATIC);
-	if (a->to[0])
-		sqlite3_bind_text(st, 10, a->to, -1, SQLITE_STATIC);
-	if (a->version)
-		sqlite3_bind_int64(st, 11, a->version);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
 
 static const char *param_str(json_t *body, const char *name, sim_response *rs, int required)
 {
@@ -353,7 +326,8 @@ static int claim_key(sim_request *rq, sim_response *rs, attempt *a, const char *
 			result = rs->status;
 		}
 		sqlite3_finalize(st);
-		audit(rq->db, a, result, result == 200);
+		sim_audit_record(rq->db, rq, a->key, a->dossier_id, a->action, result, result == 200,
+				 a->from, a->to, a->version);
 		sim_tx_end(rq->srv, rq->db, 1);
 		return result;
 	}
@@ -445,57 +419,12 @@ int sim_h_action(sim_request *rq, sim_response *rs)
 	if (body && ad)
 		act(rq, rs, &a, ad, body);
 	finish_key(rq, rs, &a);
-	audit(rq->db, &a, rs->status, 0);
+	sim_audit_record(rq->db, rq, a.key, a.dossier_id, a.action, rs->status, 0, a.from, a.to,
+			 a.version);
 	if (sim_tx_end(rq->srv, rq->db, 1) < 0)
 		sim_reply_problem(rs, 500, "internal", "the change could not be committed");
 	else if (rs->status == 200 && sim_fault_drop_after_commit(rq->srv))
 		rs->drop = 1;
 	json_decref(body);
 	return rs->status;
-}
-
-int sim_h_audit(sim_request *rq, sim_response *rs)
-{
-	const char *key = sim_query(rq, "idempotency_key"), *dossier = sim_query(rq, "dossier_id");
-	const char *after = sim_query(rq, "after"), *limit_s = sim_query(rq, "limit");
-	sqlite3_stmt *st = NULL;
-	json_t *items;
-	long limit = limit_s ? strtol(limit_s, NULL, 10) : 500;
-	long long last = 0;
-	char at[26];
-
-	if (rq->caller.role == SIM_ROLE_OFFICER)
-		return sim_reply_problem(rs, 403, "forbidden", "the audit log is for supervisors and support");
-	if (limit < 1 || limit > 5000)
-		return sim_reply_field(rs, "limit", "limit must be 1-5000");
-	if (sqlite3_prepare_v2(rq->db, "SELECT n, at, actor_id, request_id, idempotency_key, dossier_id,"
-			       " action, status, replay, from_state, to_state, version FROM audit"
-			       " WHERE n > ?1 AND (?2 IS NULL OR idempotency_key = ?2)"
-			       " AND (?3 IS NULL OR dossier_id = ?3) ORDER BY n LIMIT ?4", -1, &st,
-			       NULL) != SQLITE_OK)
-		return sim_reply_problem(rs, 500, "internal", "%s", sqlite3_errmsg(rq->db));
-	sqlite3_bind_int64(st, 1, after ? strtoll(after, NULL, 10) : 0);
-	if (key)
-		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (dossier)
-		sqlite3_bind_text(st, 3, dossier, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, limit);
-	items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		last = sqlite3_column_int64(st, 0);
-		egov_time_format((time_t)sqlite3_column_int64(st, 1), at);
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s, s:s, s:i, s:b,"
-			" s:s?, s:s?, s:I}", "n", (json_int_t)last, "at", at,
-			"actor_id", (const char *)sqlite3_column_text(st, 2),
-			"request_id", (const char *)sqlite3_column_text(st, 3),
-			"idempotency_key", (const char *)sqlite3_column_text(st, 4),
-			"dossier_id", (const char *)sqlite3_column_text(st, 5),
-			"action", (const char *)sqlite3_column_text(st, 6),
-			"status", sqlite3_column_int(st, 7), "replay", sqlite3_column_int(st, 8),
-			"from_state", (const char *)sqlite3_column_text(st, 9),
-			"to_state", (const char *)sqlite3_column_text(st, 10),
-			"version", (json_int_t)sqlite3_column_int64(st, 11)));
-	}
-	sqlite3_finalize(st);
-	return sim_reply_json(rs, 200, json_pack("{s:o, s:I}", "items", items, "last", (json_int_t)last));
 }

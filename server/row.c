@@ -88,14 +88,6 @@ void sim_row_step(sim_row *r, const char *actor_id, const char *actor_name,
 		snprintf(r->state, sizeof(r->state), "%s", to);
 }
 
-static void bind_time(sqlite3_stmt *st, int i, time_t t)
-{
-	if (t)
-		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static void bind_json(sqlite3_stmt *st, int i, json_t *v)
 {
 	char *s = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
@@ -122,13 +114,13 @@ int sim_row_save(sqlite3 *db, sim_row *r, time_t now)
 	if (r->assignee_id[0])
 		sqlite3_bind_text(st, 2, r->assignee_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->state, -1, SQLITE_STATIC);
-	bind_time(st, 4, r->received_at);
-	bind_time(st, 5, r->due_at);
-	bind_time(st, 6, r->finished_at);
-	bind_time(st, 7, r->returned_at);
-	bind_time(st, 8, r->paused_at);
+	sim_bind_time(st, 4, r->received_at);
+	sim_bind_time(st, 5, r->due_at);
+	sim_bind_time(st, 6, r->finished_at);
+	sim_bind_time(st, 7, r->returned_at);
+	sim_bind_time(st, 8, r->paused_at);
 	sqlite3_bind_int(st, 9, r->supplement_count);
-	bind_time(st, 10, now);
+	sim_bind_time(st, 10, now);
 	bind_json(st, 11, r->history);
 	bind_json(st, 12, r->supplements);
 	bind_json(st, 13, r->comments);

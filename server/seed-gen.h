@@ -73,5 +73,7 @@ typedef int (*seed_sink)(void *ud, seed_row *r);
 int seed_pipeline(seed_ctx *g, long long total, long per_state, seed_sink sink, void *ud);
 void seed_dossier_id(uint64_t seed, long long n, char out[17]);
 void seed_person_name(sim_rng *rng, int female, char *out, size_t len);
+/* The applicant JSON and name of a row; `ward` is the applicant's ward. */
+void seed_make_applicant(seed_ctx *g, seed_row *r, int ward, int business);
 
 #endif

@@ -313,14 +313,6 @@ static const char insert_dossier[] =
 	" history, comments, supplements, result, apology, digitized, paused_at, folded)"
 	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-static void bind_time(sqlite3_stmt *st, int i, time_t t)
-{
-	if (t)
-		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static int insert_row(seed_ctx *g, sqlite3_stmt *ins, sqlite3_stmt *chg, seed_row *r)
 {
 	char proc[8];
@@ -339,13 +331,13 @@ static int insert_row(seed_ctx *g, sqlite3_stmt *ins, sqlite3_stmt *chg, seed_ro
 	sqlite3_bind_text(ins, 10, r->applicant_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 11, r->applicant_kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 12, r->subject, -1, SQLITE_STATIC);
-	bind_time(ins, 13, r->submitted_at);
-	bind_time(ins, 14, r->received_at);
-	bind_time(ins, 15, r->due_at);
-	bind_time(ins, 16, r->finished_at);
-	bind_time(ins, 17, r->returned_at);
+	sim_bind_time(ins, 13, r->submitted_at);
+	sim_bind_time(ins, 14, r->received_at);
+	sim_bind_time(ins, 15, r->due_at);
+	sim_bind_time(ins, 16, r->finished_at);
+	sim_bind_time(ins, 17, r->returned_at);
 	sqlite3_bind_int(ins, 18, r->supplement_count);
-	bind_time(ins, 19, r->updated_at ? r->updated_at : r->submitted_at);
+	sim_bind_time(ins, 19, r->updated_at ? r->updated_at : r->submitted_at);
 	sqlite3_bind_text(ins, 20, r->applicant.p, (int)r->applicant.len, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 21, r->documents.p, (int)r->documents.len, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 22, r->fees.p, (int)r->fees.len, SQLITE_STATIC);
@@ -357,7 +349,7 @@ static int insert_row(seed_ctx *g, sqlite3_stmt *ins, sqlite3_stmt *chg, seed_ro
 	if (r->apology.len)
 		sqlite3_bind_text(ins, 27, r->apology.p, (int)r->apology.len, SQLITE_STATIC);
 	sqlite3_bind_int(ins, 28, r->digitized);
-	bind_time(ins, 29, r->paused_at);
+	sim_bind_time(ins, 29, r->paused_at);
 	sqlite3_bind_text(ins, 30, r->folded.p, (int)r->folded.len, SQLITE_STATIC);
 	if (run(ins) < 0)
 		return -1;
@@ -366,7 +358,7 @@ static int insert_row(seed_ctx *g, sqlite3_stmt *ins, sqlite3_stmt *chg, seed_ro
 	sqlite3_bind_text(chg, 3, g->ag[r->agency].id, -1, SQLITE_STATIC);
 	if (r->assignee[0])
 		sqlite3_bind_text(chg, 4, r->assignee, -1, SQLITE_STATIC);
-	bind_time(chg, 5, r->updated_at ? r->updated_at : r->submitted_at);
+	sim_bind_time(chg, 5, r->updated_at ? r->updated_at : r->submitted_at);
 	return run(chg);
 }
 

@@ -133,6 +133,8 @@ void sim_db_release(sim_server *srv, sqlite3 *db);
 int sim_tx_begin(sim_server *srv, sqlite3 *db);
 int sim_tx_end(sim_server *srv, sqlite3 *db, int commit);
 int sim_exec(sqlite3 *db, const char *sql);
+/* A time column: NULL for 0 ("has not happened"). */
+void sim_bind_time(sqlite3_stmt *st, int i, time_t t);
 int sim_store_create_indexes(sqlite3 *db);
 int sim_store_drop_indexes(sqlite3 *db);
 int sim_ref_load(sim_server *srv, sqlite3 *db, char *err, size_t errlen);
@@ -200,6 +202,10 @@ int sim_dossier_load(sim_request *rq, sim_response *rs, const char *id, sqlite3_
 /* ---- actions.c ---- */
 int sim_h_action(sim_request *rq, sim_response *rs);
 int sim_h_audit(sim_request *rq, sim_response *rs);
+/* ---- audit.c ---- */
+void sim_audit_record(sqlite3 *db, const sim_request *rq, const char *key, const char *dossier_id,
+		      const char *action, int status, int replay, const char *from,
+		      const char *to, long long version);
 
 /* ---- feed.c ---- */
 /* Record a change of dossier n (call inside the write transaction). */

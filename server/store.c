@@ -71,6 +71,14 @@ static const char indexes[] =
 	"CREATE INDEX IF NOT EXISTS changes_old ON changes(superseded, at);"
 	"CREATE INDEX IF NOT EXISTS audit_key ON audit(idempotency_key);";
 
+void sim_bind_time(sqlite3_stmt *st, int i, time_t t)
+{
+	if (t)
+		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int sim_store_create_indexes(sqlite3 *db)
 {
 	return sim_exec(db, indexes);
