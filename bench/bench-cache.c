@@ -93,6 +93,18 @@ rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
+/* The text of dossier i is fixed (a change moves its state, assignee and
+ * dates, as real changes do); the rest is random. */
+static unsigned
+pick(long i, unsigned salt, unsigned n)
+{
+	unsigned long long h = (unsigned long long)i * 0x9E3779B97F4A7C15ULL + salt;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 32;
+	return (unsigned)(h % n);
+}
+
 static eapi_dossier *
 synth(long i, long long version, time_t now)
 {
@@ -108,17 +120,17 @@ synth(long i, long long version, time_t now)
 	d->version = version;
 	d->procedure_id = strdup("p1");
 	d->procedure_code = strdup("1.001193");
-	d->procedure_name = strdup(procedures[rnd(N(procedures))]);
+	d->procedure_name = strdup(procedures[pick(i, 1, N(procedures))]);
 	d->agency_id = strdup("a1");
 	d->assignee_id = rnd(3) ? NULL : strdup(rnd(2) ? "u-me" : "u-other");
 	d->state = st;
 	d->status_code = eapi_state_status_code(st);
 	d->channel = strdup(rnd(2) ? "online" : "counter");
-	snprintf(buf, sizeof buf, "%s %s %s", family[rnd(N(family))], middle[rnd(N(middle))],
-		 given[rnd(N(given))]);
+	snprintf(buf, sizeof buf, "%s %s %s", family[pick(i, 2, N(family))],
+		 middle[pick(i, 3, N(middle))], given[pick(i, 4, N(given))]);
 	d->applicant_name = strdup(buf);
 	d->applicant_kind = strdup("citizen");
-	snprintf(buf, sizeof buf, "Hồ sơ của công dân phường %s", wards[rnd(N(wards))]);
+	snprintf(buf, sizeof buf, "Hồ sơ của công dân phường %s", wards[pick(i, 5, N(wards))]);
 	d->subject = strdup(buf);
 	d->submitted_at = now - (time_t)rnd(200) * 86400;
 	d->received_at = st == EAPI_STATE_SUBMITTED ? 0 : d->submitted_at + 3600;

@@ -127,6 +127,12 @@ ecache_dossier_has_outbox(ecache *c, const char *id)
 	return rc == SQLITE_ROW;
 }
 
+static int
+same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 int
 ecache_dossier_store(ecache *c, const eapi_dossier *d)
 {
@@ -148,7 +154,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 	size_t keylen = 0;
 	char *json = NULL;
 	long long rid;
-	int found, rc, result = -1;
+	int found, rc, same_text, result = -1;
 
 	if (!d || !d->id || !d->code) {
 		ecache_seterr(c, "dossier without id or code");
@@ -171,8 +177,12 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		ecache_seterr(c, "out of memory");
 		goto cleanup;
 	}
-	if (found && fts_write(c, old.rid, old.code, old.applicant, old.subject,
-			       old.procedure, 1) < 0)
+	/* Most changes move state, assignee or dates; the indexed text stays
+	 * and so does its search entry. */
+	same_text = found && same(old.code, d->code) && same(old.applicant, d->applicant_name) &&
+		    same(old.subject, d->subject) && same(old.procedure, d->procedure_name);
+	if (found && !same_text &&
+	    fts_write(c, old.rid, old.code, old.applicant, old.subject, old.procedure, 1) < 0)
 		goto cleanup;
 	st = ecache_stmt(c, found ? update_sql : insert_sql);
 	if (!st)
@@ -203,7 +213,8 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		goto cleanup;
 	}
 	rid = found ? old.rid : sqlite3_last_insert_rowid(c->db);
-	if (fts_write(c, rid, d->code, d->applicant_name, d->subject, d->procedure_name, 0) < 0)
+	if (!same_text &&
+	    fts_write(c, rid, d->code, d->applicant_name, d->subject, d->procedure_name, 0) < 0)
 		goto cleanup;
 	rc = ecache_dossier_has_outbox(c, d->id);
 	if (rc < 0 || (rc > 0 && ecache_dossier_refresh_effect(c, d->id) < 0))

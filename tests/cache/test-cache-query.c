@@ -116,6 +116,25 @@ test_search_prefix_as_you_type(void **state)
 	fx_free(f);
 }
 
+/* The index follows a renamed applicant, and keeps a row whose text did
+ * not change when only its state moved. */
+static void
+test_search_follows_updates(void **state)
+{
+	fx *f = filled();
+
+	(void)state;
+	fx_put(f, fx_dossier("0000", 2, "Trần Văn Cường", EAPI_STATE_RECEIVED, NULL, 0));
+	assert_int_equal(count(f, "nguyen van duc"), 0);
+	assert_int_equal(count(f, "tran van cuong"), 1);
+	fx_put(f, fx_dossier("0000", 3, "Trần Văn Cường", EAPI_STATE_IN_PROGRESS, "u1", 0));
+	assert_int_equal(count(f, "tran van cuong"), 1);
+	assert_int_equal(count(f, "khai sinh"), (int)N_NAMES);
+	assert_int_equal(ecache_dossier_remove(f->c, "0000", 3), 1);
+	assert_int_equal(count(f, "tran van cuong"), 0);
+	fx_free(f);
+}
+
 static void
 test_search_is_injection_proof(void **state)
 {
@@ -357,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_search_folds_diacritics),
 		cmocka_unit_test(test_search_prefix_as_you_type),
+		cmocka_unit_test(test_search_follows_updates),
 		cmocka_unit_test(test_search_is_injection_proof),
 		cmocka_unit_test(test_name_sort_vietnamese),
 		cmocka_unit_test(test_queue_counts),
