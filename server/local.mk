@@ -31,5 +31,6 @@ SERVER_TESTS = \
 	tests/server/test-seed.py tests/server/test-faults.py \
 	tests/server/test-openapi.py
 TESTS += $(SERVER_TESTS)
-EXTRA_DIST += $(SERVER_TESTS) tests/server/simtest.py
+EXTRA_DIST += $(SERVER_TESTS) tests/server/simtest.py tests/server/fuzz-request.c \
+	tests/server/build-fuzz.sh
 dist_man_MANS += docs/man/egov-sim.1
