@@ -48,6 +48,8 @@ static json_t *problem(int status, const char *code, const char *detail)
 	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		if (strcmp(titles[i].code, code) == 0)
 			title = titles[i].title;
+	if (status == 405)
+		title = "Method not allowed";
 	snprintf(type, sizeof(type), "https://egov-sim.invalid/problems/%s", code);
 	return json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title,
 			 "status", status, "detail", detail, "code", code);
