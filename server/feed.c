@@ -22,6 +22,7 @@
 
 #define FEED_DEFAULT 200
 #define FEED_MAX 1000
+#define C 29			/* first change column in the page query */
 
 int sim_change_record(sqlite3 *db, long long n, long long version, const char *agency_id,
 		      const char *old_assignee, const char *new_assignee, int existed, time_t at)
@@ -181,8 +182,14 @@ int sim_h_changes(sim_request *rq, sim_response *rs)
 					 "the feed no longer reaches back to this cursor; sync from the start");
 	}
 	pre = prefilter(c, ref);
-	snprintf(sql, sizeof(sql), "SELECT c.seq, c.agency_id, c.old_assignee, c.new_assignee,"
-		 " c.existed, c.superseded, c.dossier, d.id, c.version"
+	/* The dossier's columns come first, where sim_dossier_json() reads
+	 * them; the change's follow from column C. */
+	snprintf(sql, sizeof(sql), "SELECT d.n,d.id,d.code,d.version,d.procedure_id,d.agency_id,"
+		 "d.assignee_id,d.state,d.channel,d.applicant_name,d.applicant_kind,d.subject,"
+		 "d.submitted_at,d.received_at,d.due_at,d.finished_at,d.returned_at,"
+		 "d.supplement_count,d.updated_at,d.applicant,d.documents,d.fees,d.history,"
+		 "d.comments,d.supplements,d.result,d.apology,d.digitized,d.paused_at,"
+		 " c.seq, c.agency_id, c.old_assignee, c.new_assignee, c.existed, c.superseded, c.version"
 		 " FROM changes c JOIN dossiers d ON d.n = c.dossier WHERE c.seq > ? AND %s"
 		 " ORDER BY c.seq LIMIT ?", pre ? pre : "0");
 	if (sqlite3_prepare_v2(rq->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -194,37 +201,28 @@ int sim_h_changes(sim_request *rq, sim_response *rs)
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, limit * 4 + 1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *agency = (const char *)sqlite3_column_text(st, 1);
-		const char *old_a = (const char *)sqlite3_column_text(st, 2);
-		const char *new_a = (const char *)sqlite3_column_text(st, 3);
-		int before = sqlite3_column_int(st, 4) && sim_visible(c, ref, agency, old_a);
+		const char *agency = (const char *)sqlite3_column_text(st, C + 1);
+		const char *old_a = (const char *)sqlite3_column_text(st, C + 2);
+		const char *new_a = (const char *)sqlite3_column_text(st, C + 3);
+		int before = sqlite3_column_int(st, C + 4) && sim_visible(c, ref, agency, old_a);
 		int after = sim_visible(c, ref, agency, new_a);
-		long long seq = sqlite3_column_int64(st, 0);
+		long long seq = sqlite3_column_int64(st, C);
 		if (emitted == limit || scanned == limit * 4) {
 			more = 1;
 			break;
 		}
 		scanned++;
 		last = seq;
-		if (after && !sqlite3_column_int(st, 5)) {
-			json_t *d = NULL;
-			sqlite3_stmt *one = NULL;
-			if (sqlite3_prepare_v2(rq->db, "SELECT " SIM_DOSSIER_COLS " FROM dossiers WHERE n = ?",
-					       -1, &one, NULL) == SQLITE_OK) {
-				sqlite3_bind_int64(one, 1, sqlite3_column_int64(st, 6));
-				if (sqlite3_step(one) == SQLITE_ROW)
-					d = sim_dossier_json(rq, one, full);
-			}
-			sqlite3_finalize(one);
+		if (after && !sqlite3_column_int(st, C + 5)) {
+			json_t *d = sim_dossier_json(rq, st, full);
 			json_array_append_new(changes, json_pack("{s:I, s:s, s:s, s:I, s:o}", "seq",
-				(json_int_t)seq, "op", "upsert", "id", (const char *)sqlite3_column_text(st, 7),
-				"version", (json_int_t)json_integer_value(json_object_get(d, "version")),
-				"dossier", d ? d : json_null()));
+				(json_int_t)seq, "op", "upsert", "id", (const char *)sqlite3_column_text(st, 1),
+				"version", (json_int_t)sqlite3_column_int64(st, 3), "dossier", d));
 			emitted++;
 		} else if (before && !after) {
 			json_array_append_new(changes, json_pack("{s:I, s:s, s:s, s:I}", "seq", (json_int_t)seq,
-				"op", "remove", "id", (const char *)sqlite3_column_text(st, 7), "version",
-				(json_int_t)sqlite3_column_int64(st, 8)));
+				"op", "remove", "id", (const char *)sqlite3_column_text(st, 1), "version",
+				(json_int_t)sqlite3_column_int64(st, C + 6)));
 			emitted++;
 		}
 	}
