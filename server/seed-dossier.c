@@ -423,6 +423,7 @@ void seed_make_dossier(seed_ctx *g, seed_row *r, long long n, const char *demo_s
 	int online_pct, ward, proc;
 	plan p;
 	char *f;
+	size_t k;
 	seed_sb tmp = { NULL, 0, 0 };
 
 	seed_row_init(r);
@@ -476,9 +477,17 @@ void seed_make_dossier(seed_ctx *g, seed_row *r, long long n, const char *demo_s
 			     "\"text\":\"Đã liên hệ công dân qua điện thoại\"}]", at, r->assignee);
 		r->version++;
 	}
-	seed_sb_addf(&tmp, "%s %s %s", r->code, r->applicant_name, r->subject);
-	f = vn_fold(tmp.p);
-	seed_sb_add(&r->folded, f ? f : tmp.p);
+	/* The search form of "code name subject", where the subject is
+	 * "procedure - name": fold the name once, the procedure once per seed. */
+	if (!g->proc_folded[proc])
+		g->proc_folded[proc] = vn_fold(sp->name);
+	f = vn_fold(r->applicant_name);
+	seed_sb_add(&tmp, r->code);
+	for (k = 0; k < tmp.len; k++)
+		if (tmp.p[k] >= 'A' && tmp.p[k] <= 'Z')
+			tmp.p[k] = (char)(tmp.p[k] + 32);
+	seed_sb_addf(&r->folded, "%s %s %s - %s", tmp.p, f ? f : "", g->proc_folded[proc] ?
+		     g->proc_folded[proc] : "", f ? f : "");
 	free(f);
 	seed_sb_release(&tmp);
 }

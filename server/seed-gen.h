@@ -43,6 +43,7 @@ typedef struct seed_ctx {
 	unsigned short *seqs;		/* per agency per day dossier sequence */
 	int demo_ward, demo_dept;	/* agency indexes */
 	int demo_officer, demo_officer2, demo_dept_officer; /* staff index in the agency */
+	char *proc_folded[64];		/* procedure names in search form, made once */
 } seed_ctx;
 
 /* One generated dossier, ready to insert. */

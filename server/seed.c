@@ -388,6 +388,7 @@ int sim_seed(sim_server *srv, sqlite3 *db, const sim_seed_opts *o, char *err, si
 	long per_state;
 	char buf[64];
 	int result = -1, in_tx = 0;
+	size_t s;
 
 	(void)srv;
 	if (!g) {
@@ -456,6 +457,8 @@ cleanup:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(chg);
 	egov_calendar_release(&g->cal);
+	for (s = 0; s < sizeof(g->proc_folded) / sizeof(g->proc_folded[0]); s++)
+		free(g->proc_folded[s]);
 	free(g->seqs);
 	free(g);
 	return result;
