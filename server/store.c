@@ -115,7 +115,8 @@ static sqlite3 *open_connection(const char *path)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, 10000);
-	if (sim_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	/* page_size only takes effect on a new file; dossiers are rows of 2 KB. */
+	if (sim_exec(db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		     " PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;") < 0) {
 		sqlite3_close(db);
 		return NULL;
