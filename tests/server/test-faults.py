@@ -50,6 +50,15 @@ def test_latency():
     with_sim("latency=300ms,jitter=0ms", run)
 
 
+def test_stall():
+    def run(sim):
+        t = time.monotonic()
+        st, _, _ = sim.request("GET", "/api/v1/nowhere")
+        eq(st, 404, "answered after the stall")
+        check(time.monotonic() - t >= 0.4, "held for the stall")
+    with_sim("stall=1:400ms", run)
+
+
 def test_drop_after_commit_then_retry():
     def run(sim):
         tok = sim.login("supervisor")
