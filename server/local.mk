@@ -11,7 +11,7 @@ server_libegovsim_a_SOURCES = \
 	server/refdata.c server/dossiers.c server/row.h server/row.c server/actions.c \
 	server/audit.c server/feed.c server/reports.c server/activity.c
 SIM_CFLAGS = $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
-SIM_LIBS = server/libegovsim.a $(EGOV_COMMON_LIBS) $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lz
+SIM_LIBS = server/libegovsim.a $(EGOV_COMMON_LIBS) $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(ZLIB_LIBS)
 server_libegovsim_a_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS)
 egov_sim_SOURCES = server/main.c
 egov_sim_CFLAGS = $(AM_CFLAGS) $(SIM_CFLAGS)
