@@ -2,9 +2,9 @@
 ## The public API is tui/tui.h; link with $(EGOV_TUI_LIBS) $(EGOV_COMMON_LIBS).
 noinst_LIBRARIES += tui/libegovtui.a
 tui_libegovtui_a_SOURCES = \
-	tui/tui.h tui/tui-int.h tui/i18n.h \
+	tui/tui.h tui/tui-int.h tui/list-int.h tui/i18n.h \
 	tui/term.c tui/loop.c tui/screen.c tui/keys.c tui/text.c \
-	tui/list.c tui/listview.c tui/statusbar.c tui/dialog.c tui/form.c tui/pager.c \
+	tui/list.c tui/list-keys.c tui/listview.c tui/statusbar.c tui/dialog.c tui/form.c tui/pager.c \
 	tui/cmdline.c
 tui_libegovtui_a_CFLAGS = $(AM_CFLAGS) $(NCURSESW_CFLAGS) $(LIBEDIT_CFLAGS) \
 	$(UTF8PROC_CFLAGS)

@@ -21,33 +21,101 @@
 
 #include "tui-int.h"
 
+/* How long ago, in the largest whole unit: 0 "just now", then minutes,
+ * hours or days; and the seconds until the count next changes. */
+enum age_unit { AGE_NEVER, AGE_NOW, AGE_MIN, AGE_HOUR, AGE_DAY };
+
+static enum age_unit age_of(time_t last, time_t now, long *count,
+			    long *next_change_s)
+{
+	long d = (long)(now - last);
+	enum age_unit u;
+
+	*count = 0;
+	*next_change_s = -1;
+	if (last == 0)
+		return AGE_NEVER;
+	if (d < 0)
+		d = 0;
+	if (d < 60) {
+		u = AGE_NOW;
+		*next_change_s = 60 - d;
+	} else if (d < 3600) {
+		u = AGE_MIN;
+		*count = d / 60;
+		*next_change_s = 60 - d % 60;
+	} else if (d < 86400) {
+		u = AGE_HOUR;
+		*count = d / 3600;
+		*next_change_s = 3600 - d % 3600;
+	} else {
+		u = AGE_DAY;
+		*count = d / 86400;
+		*next_change_s = 86400 - d % 86400;
+	}
+	return u;
+}
+
 void tui_status_age(time_t last, time_t now, char *buf, size_t len,
 		    long *next_change_s)
 {
-	long d = (long)(now - last);
-	long next = -1;
+	long n, next;
+	unsigned long un;
 
-	if (last == 0) {
+	switch (age_of(last, now, &n, &next)) {
+	case AGE_NEVER:
 		snprintf(buf, len, "%s", _("never"));
-	} else {
-		if (d < 0)
-			d = 0;
-		if (d < 60) {
-			snprintf(buf, len, "%s", _("just now"));
-			next = 60 - d;
-		} else if (d < 3600) {
-			snprintf(buf, len, _("%ld min ago"), d / 60);
-			next = 60 - d % 60;
-		} else if (d < 86400) {
-			snprintf(buf, len, _("%ld h ago"), d / 3600);
-			next = 3600 - d % 3600;
-		} else {
-			snprintf(buf, len, _("%ld d ago"), d / 86400);
-			next = 86400 - d % 86400;
-		}
+		break;
+	case AGE_NOW:
+		snprintf(buf, len, "%s", _("just now"));
+		break;
+	case AGE_MIN:
+		un = (unsigned long)n;
+		snprintf(buf, len, ngettext("%ld min ago", "%ld min ago", un), n);
+		break;
+	case AGE_HOUR:
+		un = (unsigned long)n;
+		snprintf(buf, len, ngettext("%ld h ago", "%ld h ago", un), n);
+		break;
+	case AGE_DAY:
+		un = (unsigned long)n;
+		snprintf(buf, len, ngettext("%ld d ago", "%ld d ago", un), n);
+		break;
 	}
 	if (next_change_s != NULL)
 		*next_change_s = next;
+}
+
+/* The whole phrase is one message, so a language can order its words:
+ * Vietnamese says "vừa đồng bộ" and "đồng bộ 5 phút trước". */
+static void sync_text(time_t last, time_t now, char *buf, size_t len)
+{
+	long n, next;
+	unsigned long un;
+
+	switch (age_of(last, now, &n, &next)) {
+	case AGE_NEVER:
+		snprintf(buf, len, "%s", _("never synced"));
+		break;
+	case AGE_NOW:
+		snprintf(buf, len, "%s", _("synced just now"));
+		break;
+	case AGE_MIN:
+		un = (unsigned long)n;
+		snprintf(buf, len, ngettext("synced %ld min ago",
+					    "synced %ld min ago", un), n);
+		break;
+	case AGE_HOUR:
+		un = (unsigned long)n;
+		snprintf(buf, len, ngettext("synced %ld h ago",
+					    "synced %ld h ago", un), n);
+		break;
+	case AGE_DAY:
+		un = (unsigned long)n;
+		snprintf(buf, len, ngettext("synced %ld d ago",
+					    "synced %ld d ago", un), n);
+		break;
+	}
 }
 
 static const char *link_text(enum tui_link link)
@@ -55,6 +123,7 @@ static const char *link_text(enum tui_link link)
 	switch (link) {
 	case TUI_LINK_ONLINE: return _("online");
 	case TUI_LINK_SLOW: return _("slow");
+	/* Capitals: the one state that must catch the eye. */
 	case TUI_LINK_OFFLINE: return _("OFFLINE");
 	}
 	return "?";
@@ -63,16 +132,28 @@ static const char *link_text(enum tui_link link)
 size_t tui_status_format(const struct tui_status *st, time_t now, int width,
 			 char *buf, size_t len)
 {
-	char age[64], raw[1024], conflicts[64] = "";
+	char synced[128], outbox[64], raw[1024], conflicts[64] = "";
+	unsigned long un;
 	int n;
 
-	tui_status_age(st->last_sync, now, age, sizeof age, NULL);
-	if (st->conflicts > 0)
-		snprintf(conflicts, sizeof conflicts, _(" \xc2\xb7 conflicts %ld"),
-			 st->conflicts);
-	/* What matters most first: a narrow terminal cuts the tail. */
-	n = snprintf(raw, sizeof raw, _(" %s \xc2\xb7 synced %s \xc2\xb7 outbox %ld%s \xe2\x94\x82 %s (%s, %s)"),
-		     link_text(st->link), age, st->outbox, conflicts,
+	sync_text(st->last_sync, now, synced, sizeof synced);
+	un = (unsigned long)(st->outbox > 0 ? st->outbox : 0);
+	snprintf(outbox, sizeof outbox,
+		 ngettext("outbox %ld", "outbox %ld", un), st->outbox);
+	if (st->conflicts > 0) {
+		char c[48];
+
+		un = (unsigned long)st->conflicts;
+		snprintf(c, sizeof c, ngettext("conflicts %ld", "conflicts %ld",
+					       un), st->conflicts);
+		snprintf(conflicts, sizeof conflicts, " \xc2\xb7 %s", c);
+	}
+	/* What matters most first: a narrow terminal cuts the tail.  The
+	 * separators are not words; tests and people find the fields by
+	 * them in every language. */
+	n = snprintf(raw, sizeof raw,
+		     " %s \xc2\xb7 %s \xc2\xb7 %s%s \xe2\x94\x82 %s (%s, %s)",
+		     link_text(st->link), synced, outbox, conflicts,
 		     st->user ? st->user : "", st->role ? st->role : "",
 		     st->agency ? st->agency : "");
 	if (n < 0)
@@ -128,12 +209,11 @@ static void age_tick(tui *t, void *ud)
 
 static void arm_age_timer(tui *t)
 {
-	char age[64];
-	long next;
+	long count, next;
 
 	tui_timer_cancel(t, t->age_timer);
 	t->age_timer = 0;
-	tui_status_age(t->st.last_sync, time(NULL), age, sizeof age, &next);
+	age_of(t->st.last_sync, time(NULL), &count, &next);
 	if (next > 0)
 		t->age_timer = tui_timer_add(t, next * 1000 + 50, 0, age_tick,
 					     NULL);
