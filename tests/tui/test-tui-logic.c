@@ -1,8 +1,9 @@
 /*
  * Unit tests for the pure parts of the framework: key names and
  * rebinding (keys.c), the list's selection and scrolling arithmetic and
- * column dropping (list.c), and the status bar's text (statusbar.c).
- * No terminal is opened.
+ * column dropping (listview.c), and the status bar's text
+ * (statusbar.c), in English and, with po/vi.po compiled by msgfmt into a
+ * temporary folder, in Vietnamese.  No terminal is opened.
  */
 #include "config.h"
 
@@ -10,9 +11,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <locale.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "tui.h"
@@ -266,6 +269,53 @@ static void status_age_and_next_change(void **state)
 	assert_string_equal(buf, "just now");
 }
 
+/* The status bar's words come from the catalog, whole phrases each, so
+ * Vietnamese word order is right ("vừa đồng bộ", not "đồng bộ vừa
+ * xong") and the fields stay separated by the same " · ". */
+static void status_text_vietnamese(void **state)
+{
+	struct tui_status st = { "Nguyễn Thị Hoa", "cán bộ", "UBND Lê Chân",
+		TUI_LINK_ONLINE, 1000000, 3, 2 };
+	const char *srcdir = getenv("EGOV_SRCDIR");
+	char dir[] = "/tmp/tui-po-XXXXXX", cmd[1024], buf[1024];
+	time_t now = 1000000 + 10;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd,
+		 "mkdir -p %s/vi/LC_MESSAGES && msgfmt -o "
+		 "%s/vi/LC_MESSAGES/%s.mo %s/po/vi.po", dir, dir, PACKAGE,
+		 srcdir ? srcdir : ".");
+	assert_int_equal(system(cmd), 0);
+	bindtextdomain(PACKAGE, dir);
+	setlocale(LC_MESSAGES, "C.UTF-8");
+	setenv("LANGUAGE", "vi", 1);
+	textdomain(PACKAGE);
+
+	tui_status_format(&st, now, 120, buf, sizeof buf);
+	assert_non_null(strstr(buf, " trực tuyến · vừa đồng bộ · hộp thư đi 3 · "
+				 "xung đột 2 │ Nguyễn Thị Hoa"));
+	tui_status_format(&st, now + 300, 120, buf, sizeof buf);
+	assert_non_null(strstr(buf, "đồng bộ 5 phút trước"));
+	tui_status_format(&st, now + 7200, 120, buf, sizeof buf);
+	assert_non_null(strstr(buf, "đồng bộ 2 giờ trước"));
+	st.link = TUI_LINK_SLOW;
+	tui_status_format(&st, now, 120, buf, sizeof buf);
+	assert_non_null(strstr(buf, " chậm · "));
+	st.link = TUI_LINK_OFFLINE;
+	st.last_sync = 0;
+	tui_status_format(&st, now, 120, buf, sizeof buf);
+	assert_non_null(strstr(buf, " NGOẠI TUYẾN · chưa đồng bộ · "));
+	assert_int_equal(tui_text_width(buf), 120);
+
+	unsetenv("LANGUAGE");
+	textdomain(PACKAGE);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	tui_status_format(&st, now, 120, buf, sizeof buf);
+	assert_non_null(strstr(buf, " OFFLINE · never synced · outbox 3"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +328,7 @@ int main(void)
 		cmocka_unit_test(columns_drop_by_priority),
 		cmocka_unit_test(status_text),
 		cmocka_unit_test(status_age_and_next_change),
+		cmocka_unit_test(status_text_vietnamese),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
