@@ -33,7 +33,8 @@ static void popup_close_top(tui *t)
 	struct tui_popup *p = t->popups[--t->npopups];
 
 	p->free(p);
-	t->dirty |= TUI_REDRAW | TUI_DIRTY_POPUP;
+	/* What the popup covered comes back, whatever layer it was. */
+	tui_repaint_layers(t);
 }
 
 int tui_popup_open(tui *t)

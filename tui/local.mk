@@ -28,5 +28,6 @@ tests_tui_test_tui_logic_SOURCES = tests/tui/test-tui-logic.c
 tests_tui_test_tui_logic_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(NCURSESW_CFLAGS)
 tests_tui_test_tui_logic_LDADD = $(EGOV_TUI_LIBS) $(EGOV_COMMON_LIBS) \
 	$(CMOCKA_LIBS) $(LIBINTL)
-TESTS += tests/tui/test-tui-e2e.py
-EXTRA_DIST += tests/tui/test-tui-e2e.py
+TESTS += tests/tui/test-tui-e2e.py tests/tui/test-tui-screens.py
+EXTRA_DIST += tests/tui/test-tui-e2e.py tests/tui/test-tui-screens.py \
+	tests/tui/demo_term.py

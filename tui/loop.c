@@ -11,7 +11,10 @@
  * there is no periodic tick.
  *
  * Signal handlers only write the signal number into the self-pipe.
- * SIGWINCH resizes; SIGINT, SIGTERM and SIGHUP ask the app (on_signal) and
+ * SIGWINCH lays the screen out again at once (tui_layout(): the new
+ * size, every window and layer repainted from a cleared terminal, in
+ * the batch's one doupdate()), before the keys of the same batch.
+ * SIGINT, SIGTERM and SIGHUP ask the app (on_signal) and
  * by default quit with 128+signo.  The handlers are installed before
  * newterm() so ncurses does not install its own for these signals.
  */
@@ -250,7 +253,12 @@ static void handle_signals(tui *t)
 			int flags = TUI_QUIT;
 
 			if (buf[i] == SIGWINCH) {
-				t->dirty |= TUI_DIRTY_LAYOUT;
+				/* Lay out now, so keys typed after the
+				 * resize meet the new size. */
+				if (!t->ended && t->crumb != NULL)
+					tui_layout(t);
+				else
+					t->dirty |= TUI_DIRTY_LAYOUT;
 				continue;
 			}
 			if (t->opt.on_signal != NULL)
@@ -260,19 +268,39 @@ static void handle_signals(tui *t)
 		}
 }
 
+/* One key as the tables know it, or -1 to drop it.  Enter comes as CR
+ * (term.c keeps ICRNL off), as LF (Ctrl-J, a terminal in newline mode,
+ * a test harness) or as the keypad's KEY_ENTER: all are TUI_KEY_ENTER,
+ * everywhere.  A terminal that sends CR LF (or telnet's CR NUL) for one
+ * Enter must not press it twice, so LF or NUL right after CR in the same
+ * batch is dropped. */
+static int normalize_key(int key, int *after_cr)
+{
+	int was_cr = *after_cr;
+
+	*after_cr = key == '\r';
+	if (was_cr && (key == '\n' || key == 0))
+		return -1;
+	if (key == '\r' || key == '\n' || key == TUI_KEY_FN(KEY_ENTER))
+		return TUI_KEY_ENTER;
+	if (key == 127 || key == 8)
+		return TUI_KEY_BACKSPACE;
+	return key;
+}
+
 /* Read every key already typed.  Function keys become TUI_KEY_FN(). */
 static void handle_keys(tui *t)
 {
 	wint_t wc;
-	int r;
+	int r, after_cr = 0;
 
 	while (t->running && (r = wget_wch(stdscr, &wc)) != ERR) {
-		int key = r == KEY_CODE_YES ? TUI_KEY_FN((int)wc) : (int)wc;
+		int key = normalize_key(r == KEY_CODE_YES ?
+					TUI_KEY_FN((int)wc) : (int)wc,
+					&after_cr);
 
-		if (key == '\n' || key == TUI_KEY_FN(KEY_ENTER))
-			key = TUI_KEY_ENTER;
-		if (key == 127 || key == 8)
-			key = TUI_KEY_BACKSPACE;
+		if (key < 0)
+			continue;
 		if (key == TUI_KEY_RESIZE) {
 			t->dirty |= TUI_DIRTY_LAYOUT;
 			continue;

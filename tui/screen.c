@@ -55,6 +55,28 @@ static void screen_fit(tui *t, tui_screen *s)
 		s->e->on_resize(s, rows, cols);
 }
 
+/* Every layer (breadcrumb, body, status, message, popups) repainted
+ * whole in the next render.  The windows are touched too, so each
+ * wnoutrefresh() copies all of its lines to ncurses' virtual screen:
+ * nothing another screen or a popup left there survives.  ncurses still
+ * sends only the cells that differ, so this costs bytes only where the
+ * terminal really changes. */
+void tui_repaint_layers(tui *t)
+{
+	if (t->crumb != NULL) {
+		touchwin(t->crumb);
+		touchwin(t->body);
+		touchwin(t->status);
+		touchwin(t->msgw);
+	}
+	t->dirty |= TUI_DIRTY_ALL & ~TUI_DIRTY_LAYOUT;
+}
+
+/* The windows for the terminal's size now.  On a resize (SIGWINCH) the
+ * terminal is cleared and everything drawn again, once, in the next
+ * doupdate(): terminals differ in what they keep of the old picture
+ * (reflowed lines, a stale right margin), so none of it is trusted.
+ * Screens need nothing in on_resize for that. */
 void tui_layout(tui *t)
 {
 	int rows, cols, brows, bcols;
@@ -70,8 +92,7 @@ void tui_layout(tui *t)
 		delwin(t->body);
 		delwin(t->status);
 		delwin(t->msgw);
-		/* The terminal may have reflowed what it showed. */
-		clearok(curscr, TRUE);
+		t->clear_next = 1;
 	}
 	body_size(t, &brows, &bcols);
 	t->crumb = newwin(1, t->cols, 0, 0);
@@ -83,7 +104,8 @@ void tui_layout(tui *t)
 	wnoutrefresh(stdscr);
 	for (i = 0; i < t->depth; i++)
 		screen_fit(t, t->stack[i]);
-	t->dirty |= TUI_DIRTY_ALL & ~TUI_DIRTY_LAYOUT;
+	t->dirty &= ~TUI_DIRTY_LAYOUT;
+	tui_repaint_layers(t);
 }
 
 static void draw_crumb(tui *t)
@@ -172,7 +194,7 @@ void tui_invalidate(tui *t, int flags)
 void tui_repaint_all(tui *t)
 {
 	t->clear_next = 1;
-	t->dirty |= TUI_DIRTY_ALL & ~TUI_DIRTY_LAYOUT;
+	tui_repaint_layers(t);
 }
 
 tui_screen *tui_top(tui *t)
@@ -216,7 +238,8 @@ int tui_push(tui *t, const struct tui_screen_entry *e, void *arg,
 	t->stack[t->depth++] = s;
 	if (t->crumb != NULL)
 		screen_fit(t, s);
-	t->dirty |= TUI_REDRAW | TUI_REDRAW_CHROME | TUI_DIRTY_MSG;
+	/* A new screen owns the whole picture: nothing of the one below. */
+	tui_repaint_layers(t);
 	return 0;
 }
 
@@ -235,7 +258,7 @@ void tui_pop(tui *t)
 	if (t->depth == 0)
 		return;
 	screen_free(t->stack[--t->depth]);
-	t->dirty |= TUI_REDRAW | TUI_REDRAW_CHROME | TUI_DIRTY_MSG;
+	tui_repaint_layers(t);
 	s = tui_top(t);
 	if (s == NULL) {
 		tui_quit(t, t->exit_code);

@@ -122,13 +122,18 @@ static void forget_emergency(void)
 	emergency_fd = -1;
 }
 
-static void keep_ctrl_c_as_key(int fd)
+/* Ctrl-C as a key (above), and Enter as CR whatever the driver was told
+ * before: cbreak() clears ICRNL on most systems but not by any standard,
+ * and INLCR or IGNCR left on by a previous program would turn Enter into
+ * LF or swallow it.  The loop maps CR, LF and KEY_ENTER to one Enter. */
+static void set_input_modes(int fd)
 {
 	struct termios tio;
 
 	if (tcgetattr(fd, &tio) != 0)
 		return;
 	tio.c_cc[VINTR] = _POSIX_VDISABLE;
+	tio.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IGNCR);
 	if (tcsetattr(fd, TCSANOW, &tio) == 0)
 		def_prog_mode();	/* kept across Ctrl-Z and suspend */
 }
@@ -286,7 +291,7 @@ int tui_term_open(tui *t, char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	leaveok(stdscr, FALSE);
 	typeahead(t->in_fd);
-	keep_ctrl_c_as_key(t->in_fd);
+	set_input_modes(t->in_fd);
 	t->color = has_colors() && !t->opt.no_color &&
 		!(no_color != NULL && *no_color != '\0');
 	if (t->color && start_color() != OK)

@@ -123,6 +123,9 @@ void tui_loop_release(tui *t);
 /* screen.c */
 void tui_render(tui *t);
 void tui_layout(tui *t);
+/* Every layer repainted whole in the next render (push, pop, a popup
+ * closing, a resize), with its windows touched. */
+void tui_repaint_layers(tui *t);
 int tui_dispatch_key(tui *t, int key);
 void tui_apply_flags(tui *t, tui_screen *s, int flags);
 void tui_screens_release(tui *t);
