@@ -148,6 +148,42 @@ static int cmd_assign(struct console *con, const char *arg)
 	return TUI_REDRAW;
 }
 
+static int cmd_dashboard(struct console *con, const char *arg)
+{
+	(void)arg;
+	return console_open(con->t, &screen_dashboard, NULL);
+}
+
+static int cmd_workload(struct console *con, const char *arg)
+{
+	(void)arg;
+	return console_open(con->t, &screen_workload, NULL);
+}
+
+static int cmd_procedures(struct console *con, const char *arg)
+{
+	(void)arg;
+	return console_open(con->t, &screen_procedures, NULL);
+}
+
+static int cmd_diagnostics(struct console *con, const char *arg)
+{
+	(void)arg;
+	return console_open(con->t, &screen_diagnostics, NULL);
+}
+
+static int cmd_lock(struct console *con, const char *arg)
+{
+	(void)arg;
+	return lock_now(con);
+}
+
+static int cmd_export(struct console *con, const char *arg)
+{
+	(void)arg;
+	return export_top_screen(con);
+}
+
 static int cmd_help(struct console *con, const char *arg);
 
 static const struct command commands[] = {
@@ -159,6 +195,12 @@ static const struct command commands[] = {
 	{ "outbox", N_("outbox: actions not yet sent"), cmd_outbox, 0 },
 	{ "conflicts", N_("conflicts: actions the server refused"), cmd_conflicts, 0 },
 	{ "home", N_("home: back to the counters"), cmd_home, 0 },
+	{ "dashboard", N_("dashboard: the QĐ 766 figures (heads of unit)"), cmd_dashboard, 0 },
+	{ "workload", N_("workload: officers' work, reassigning (heads of unit)"), cmd_workload, 0 },
+	{ "procedures", N_("procedures: the procedures catalogue"), cmd_procedures, 0 },
+	{ "diagnostics", N_("diagnostics: link, session, sync, cache, errors"), cmd_diagnostics, 0 },
+	{ "export", N_("export: write this list as CSV"), cmd_export, 0 },
+	{ "lock", N_("lock: lock the console now"), cmd_lock, 0 },
 	{ "help", N_("help: the commands"), cmd_help, 0 },
 	{ "quit", N_("quit: leave the console"), cmd_quit, 0 },
 	{ NULL, NULL, NULL, 0 }

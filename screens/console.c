@@ -316,6 +316,7 @@ int console_main(struct egov_app *app)
 	}
 	if (console_commands_setup(&con, err, sizeof err) < 0)
 		egov_app_log(app, EGOV_LOG_WARN, "command line: %s", err);
+	lock_setup(&con);
 	if (tui_push(con.t, &screen_home, NULL, err, sizeof err) < 0) {
 		rc = EGOV_EXIT_FAILURE;
 		goto cleanup;

@@ -189,6 +189,39 @@ static int key_conflicts(tui_screen *s, int key)
 	return console_open(tui_screen_tui(s), &screen_conflicts, NULL);
 }
 
+/* The screens of issue 7; each refuses (with a reason) a role it is not
+ * for, so the keys can sit in one table. */
+static int key_dashboard(tui_screen *s, int key)
+{
+	(void)key;
+	return console_open(tui_screen_tui(s), &screen_dashboard, NULL);
+}
+
+static int key_workload(tui_screen *s, int key)
+{
+	(void)key;
+	return console_open(tui_screen_tui(s), &screen_workload, NULL);
+}
+
+static int key_procedures(tui_screen *s, int key)
+{
+	(void)key;
+	return console_open(tui_screen_tui(s), &screen_procedures, NULL);
+}
+
+static int key_diagnostics(tui_screen *s, int key)
+{
+	(void)key;
+	return console_open(tui_screen_tui(s), &screen_diagnostics, NULL);
+}
+
+static int key_lock(tui_screen *s, int key)
+{
+	(void)s;
+	(void)key;
+	return lock_now(console_get());
+}
+
 static int key_quit(tui_screen *s, int key)
 {
 	(void)s;
@@ -204,6 +237,11 @@ static const struct tui_key_binding home_keys[] = {
 	{ 'o', "outbox", N_("Show the outbox"), key_outbox },
 	{ 'c', "conflicts", N_("Show the conflicts"), key_conflicts },
 	{ 'R', "sync", N_("Sync with the server now"), console_key_sync },
+	{ 'd', "dashboard", N_("Dashboard of the agency (heads of unit)"), key_dashboard },
+	{ 'w', "workload", N_("Workload of the officers (heads of unit)"), key_workload },
+	{ 'p', "procedures", N_("The procedures catalogue"), key_procedures },
+	{ 'i', "diagnostics", N_("Diagnostics (help-desk)"), key_diagnostics },
+	{ 'L', "lock", N_("Lock the console now"), key_lock },
 	{ 'Q', "quit", N_("Leave the console"), key_quit },
 	{ 0, NULL, NULL, NULL }
 };

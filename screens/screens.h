@@ -119,4 +119,41 @@ void action_start(struct console *con, const char *action,
 void action_choose(struct console *con, const char *const *actions, size_t n,
 		   const char *const *ids, size_t nids);
 
+/* ---- heads of unit, help-desk, catalogue, lock (issue 7) ---------------- */
+
+extern const struct tui_screen_entry screen_dashboard;	/* supervisors */
+extern const struct tui_screen_entry screen_ranking;	/* arg: eapi_report * */
+extern const struct tui_screen_entry screen_workload;	/* supervisors */
+extern const struct tui_screen_entry screen_officer_dossiers;	/* arg: user id */
+extern const struct tui_screen_entry screen_procedures;
+extern const struct tui_screen_entry screen_diagnostics;
+
+struct table;
+/* The dashboard's report as CSV (x, ':export'). */
+int dashboard_export(tui_screen *s);
+/* Rank the agencies of a report into tb (ranking.c); a total row last
+ * when with_total.  0, or -1 (no memory; tb released). */
+int ranking_fill(struct table *tb, const eapi_report *r, int with_total);
+/* "full", "partial", "none" for people; "same day", "7 working days". */
+const char *procedure_online_label(const char *level);
+void procedure_time_label(const eapi_procedure *p, char *buf, size_t len);
+/* Keep an error of the console's own requests for the diagnostics. */
+void diag_note_error(const char *what, const eapi_error *e);
+/* ':export' (export.c). */
+int export_top_screen(struct console *con);
+
+/* Auto-lock (lock.c): lock_setup() starts the idle watch (config
+ * auto_lock minutes); lock_now() hides everything until the password is
+ * typed again; lock_remember_password() keeps a salted hash in memory so
+ * that an offline unlock can be checked (the login screen may call it). */
+void lock_setup(struct console *con);
+int lock_now(struct console *con);
+void lock_remember_password(const char *password);
+
+/* A pick field of working days for a new due date (date-picker.c): typed
+ * "5" offers the 5th working day from today and those after it, typed
+ * "25/12" the working days whose date starts so; holidays and weekends of
+ * the cached calendar are never offered.  ud: the struct console. */
+size_t date_pick_working_day(void *ud, const char *typed, char **out, size_t max);
+
 #endif

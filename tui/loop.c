@@ -56,6 +56,7 @@ int tui_loop_init(tui *t, char *err, size_t errlen)
 	struct sigaction sa;
 	size_t i;
 
+	t->last_key_ms = tui_now_ms();
 	if (pipe(t->sigpipe) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
@@ -305,8 +306,26 @@ static void handle_keys(tui *t)
 			t->dirty |= TUI_DIRTY_LAYOUT;
 			continue;
 		}
+		t->last_key_ms = tui_now_ms();
 		tui_dispatch_key(t, key);
 	}
+}
+
+int64_t tui_idle_ms(tui *t)
+{
+	return tui_now_ms() - t->last_key_ms;
+}
+
+void tui_cancel_input(tui *t)
+{
+	int guard;
+
+	/* Each Esc closes the top popup; a form may open another on close. */
+	for (guard = 0; guard < 16 && tui_popup_open(t); guard++)
+		tui_popups_key(t, TUI_KEY_ESC);
+	if (tui_cmdline_active(t))
+		tui_cmdline_key(t, TUI_KEY_ESC);
+	t->dirty |= TUI_DIRTY_ALL & ~TUI_DIRTY_LAYOUT;
 }
 
 int tui_run_once(tui *t, int timeout_ms)

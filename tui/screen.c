@@ -111,11 +111,14 @@ void tui_layout(tui *t)
 static void draw_crumb(tui *t)
 {
 	char line[1024];
-	size_t i, at = 0;
+	size_t i, at = 0, from = 0;
 
-	for (i = 0; i < t->depth && at < sizeof line - 1; i++) {
+	for (i = 0; i < t->depth; i++)
+		if (t->stack[i]->e->opaque)
+			from = i;
+	for (i = from; i < t->depth && at < sizeof line - 1; i++) {
 		int n = snprintf(line + at, sizeof line - at, "%s%s",
-				 i ? " \xe2\x80\xba " : " ",
+				 i > from ? " \xe2\x80\xba " : " ",
 				 tui_screen_title(t->stack[i]));
 
 		if (n < 0)

@@ -87,6 +87,7 @@ struct tui {
 	size_t ntimers;
 	unsigned next_timer_id;
 	int running, exit_code;
+	int64_t last_key_ms;	/* tui_idle_ms() */
 	/* statusbar.c */
 	struct {
 		char *user, *role, *agency;

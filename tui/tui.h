@@ -134,6 +134,9 @@ struct tui_screen_entry {
 	 * app's.  Called for every screen of the stack, top first. */
 	int (*on_event)(tui_screen *s, int event, void *data);
 	void (*on_show)(tui_screen *s);	/* became the top screen again */
+	/* Hides the screens below it: the breadcrumb starts here (a lock
+	 * screen must not show the dossier number under it). */
+	int opaque;
 };
 
 /* Push a screen; create() receives arg.  Returns 0, or -1 with err. */
@@ -222,6 +225,13 @@ unsigned tui_timer_add(tui *t, long ms, int periodic, tui_timer_fn fn,
 void tui_timer_cancel(tui *t, unsigned id);
 /* Milliseconds on the monotonic clock. */
 int64_t tui_now_ms(void);
+
+/* Milliseconds since the person last typed a key (or since tui_new()):
+ * what an idle lock measures.  Timers and data arriving do not count. */
+int64_t tui_idle_ms(tui *t);
+/* Close every popup and the command line as if Esc was typed in each
+ * (forms cancel, confirmations answer no), before a lock hides all. */
+void tui_cancel_input(tui *t);
 
 /* Counters for tests and benchmarks: doupdate() calls and batches. */
 unsigned long tui_update_count(tui *t);
