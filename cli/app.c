@@ -230,6 +230,19 @@ int egov_app_open_cache(struct egov_app *app)
 	}
 	if (ecache_was_recovered(app->cache))
 		egov_app_log(app, EGOV_LOG_WARN, "cache was damaged; moved aside, resyncing");
+	if (app->session.verified) {
+		/* The server has just said who this is: the sync round need not
+		 * ask GET /me again (a round trip on a slow link). */
+		eapi_user me = {
+			.id = app->session.user_id, .username = app->session.username,
+			.full_name = app->session.full_name, .agency_id = app->session.agency_id,
+			.title = app->session.title, .role = app->session.role
+		};
+
+		if (ecache_put_me(app->cache, &me) < 0)
+			egov_app_log(app, EGOV_LOG_WARN, "cannot keep who I am: %s",
+				     ecache_errmsg(app->cache));
+	}
 	egov_app_log(app, EGOV_LOG_INFO, "cache %s", ecache_path(app->cache));
 	return EGOV_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cli-util.h"
+#include "output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,17 +106,20 @@ cleanup:
 
 void cli_error(const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], *safe;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* One line, whatever the message held. */
+	/* One line, whatever the message held, and no escape sequences: a
+	 * message may quote the server (a refusal's reason). */
 	for (char *p = msg; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	fprintf(stderr, "egov: %s\n", msg);
+	safe = out_safe(msg);
+	fprintf(stderr, "egov: %s\n", safe ? safe : msg);
+	free(safe);
 }
 
 int cli_parse_long(const char *s, long min, long max, long *out)

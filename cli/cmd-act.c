@@ -204,7 +204,7 @@ static int act_exec(struct egov_app *app, int argc, char **argv)
 		rc = EGOV_EXIT_OFFLINE;
 		goto cleanup;
 	}
-	rc = cli_sync_round(app, &rep);
+	rc = cli_sync_round(app, 0, &rep);
 	if (rc == EGOV_EXIT_OK || rep.pushed > 0)
 		rc = outcome(app, seq, code);
 	else

@@ -3,8 +3,9 @@
  * changed (412) or was no longer in a state that allows them (409), with
  * both versions side by side; `egov conflicts resolve NUMBER --redo` sends
  * the action again on the server's version (a new idempotency key), and
- * --discard drops it and its local effect.  Refused actions (403/422) can
- * only be discarded.
+ * --discard drops it and its local effect.  Refused actions (403/422) are
+ * listed too, after the conflicts, and can only be discarded: sent again
+ * they would be refused again.
  */
 #include "config.h"
 
@@ -41,70 +42,91 @@ static void side_text(const char *label, const eapi_dossier *d)
 	       due[0] ? due : "-");
 }
 
+/* One row, with both versions for a conflict (NULL for a refusal). */
+static void list_row(json_t *arr, const ecache_outbox_row *row, const ecache_conflict *k)
+{
+	if (arr) {
+		json_array_append_new(arr, json_pack(
+			"{s:I, s:s?, s:s?, s:s, s:I, s:s?, s:s?, s:o, s:o}",
+			"seq", (json_int_t)row->seq, "dossier_code", row->dossier_code,
+			"action", row->action, "status", ecache_out_status_name(row->status),
+			"http_status", (json_int_t)row->http_status,
+			"error_code", row->error_code, "reason", row->reason,
+			"mine", side_json(k ? k->mine : NULL),
+			"theirs", side_json(k ? k->theirs : NULL)));
+		return;
+	}
+	printf("#%lld ", row->seq);
+	out_text(stdout, row->dossier_code);
+	printf("  ");
+	out_text(stdout, row->action);
+	printf("  %s", ecache_out_status_name(row->status));
+	if (row->reason) {
+		printf(": ");
+		out_text(stdout, row->reason);
+	}
+	printf("\n");
+	if (k) {
+		side_text(_("mine"), k->mine);
+		side_text(_("server"), k->theirs);
+	}
+}
+
 static int list(struct egov_app *app, enum cli_format fmt)
 {
 	ecache_conflict_list l;
+	ecache_outbox_list refused;
 	json_t *arr = NULL;
 	int rc = EGOV_EXIT_OK;
 
 	ecache_conflict_list_init(&l);
-	if (ecache_conflicts(app->cache, &l) < 0) {
+	ecache_outbox_list_init(&refused);
+	if (ecache_conflicts(app->cache, &l) < 0 ||
+	    ecache_outbox_list_get(app->cache, 1u << ECACHE_OUT_FAILED, NULL, &refused) < 0) {
 		cli_error("%s", ecache_errmsg(app->cache));
-		return EGOV_EXIT_FAILURE;
+		rc = EGOV_EXIT_FAILURE;
+		goto cleanup;
 	}
 	if (fmt == CLI_JSON)
 		arr = json_array();
-	else if (l.n == 0)
+	else if (l.n == 0 && refused.n == 0)
 		printf(_("No conflicts.\n"));
-	for (size_t i = 0; i < l.n; i++) {
-		const ecache_conflict *k = &l.items[i];
-
-		if (arr) {
-			json_array_append_new(arr, json_pack(
-				"{s:I, s:s?, s:s?, s:s, s:I, s:s?, s:s?, s:o, s:o}",
-				"seq", (json_int_t)k->row.seq, "dossier_code", k->row.dossier_code,
-				"action", k->row.action, "status", ecache_out_status_name(k->row.status),
-				"http_status", (json_int_t)k->row.http_status,
-				"error_code", k->row.error_code, "reason", k->row.reason,
-				"mine", side_json(k->mine), "theirs", side_json(k->theirs)));
-			continue;
-		}
-		printf("#%lld ", k->row.seq);
-		out_text(stdout, k->row.dossier_code);
-		printf("  ");
-		out_text(stdout, k->row.action);
-		printf("  %s", ecache_out_status_name(k->row.status));
-		if (k->row.reason) {
-			printf(": ");
-			out_text(stdout, k->row.reason);
-		}
-		printf("\n");
-		side_text(_("mine"), k->mine);
-		side_text(_("server"), k->theirs);
-	}
+	for (size_t i = 0; i < l.n; i++)
+		list_row(arr, &l.items[i].row, &l.items[i]);
+	for (size_t i = 0; i < refused.n; i++)
+		list_row(arr, &refused.rows[i], NULL);
 	if (arr)
 		rc = out_json(arr) < 0 ? EGOV_EXIT_FAILURE : EGOV_EXIT_OK;
+cleanup:
 	ecache_conflict_list_release(&l);
+	ecache_outbox_list_release(&refused);
 	return rc;
 }
 
 static int resolve(struct egov_app *app, const char *number, ecache_resolution how)
 {
-	ecache_conflict_list l;
+	ecache_outbox_list l;
 	ecache_sync_report rep;
 	int rc = EGOV_EXIT_NOT_FOUND, done = 0;
 
-	ecache_conflict_list_init(&l);
-	if (ecache_conflicts(app->cache, &l) < 0) {
+	ecache_outbox_list_init(&l);
+	if (ecache_outbox_list_get(app->cache, (1u << ECACHE_OUT_CONFLICT) | (1u << ECACHE_OUT_FAILED),
+				   NULL, &l) < 0) {
 		cli_error("%s", ecache_errmsg(app->cache));
 		return EGOV_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		const ecache_outbox_row *r = &l.items[i].row;
+		const ecache_outbox_row *r = &l.rows[i];
 
 		if (!(r->dossier_code && strcmp(r->dossier_code, number) == 0) &&
 		    !(r->dossier_id && strcmp(r->dossier_id, number) == 0))
 			continue;
+		if (r->status == ECACHE_OUT_FAILED && how == ECACHE_RESOLVE_REDO) {
+			cli_error(_("#%lld %s was refused by the server (%s): it can only be discarded"),
+				  r->seq, r->action, r->reason ? r->reason : "");
+			rc = EGOV_EXIT_USAGE;
+			goto cleanup;
+		}
 		if (ecache_resolve(app->cache, r->seq, how) < 0) {
 			cli_error("#%lld: %s", r->seq, ecache_errmsg(app->cache));
 			rc = EGOV_EXIT_USAGE;
@@ -122,7 +144,7 @@ static int resolve(struct egov_app *app, const char *number, ecache_resolution h
 	if (how == ECACHE_RESOLVE_REDO) {
 		/* Send at once when we can; offline the redo simply waits. */
 		if (egov_app_login(app, EGOV_LOGIN_OFFLINE_OK) == EGOV_EXIT_OK && app->session.verified) {
-			rc = cli_sync_round(app, &rep);
+			rc = cli_sync_round(app, 0, &rep);
 			if (rc == EGOV_EXIT_OK && rep.conflicts > 0)
 				rc = EGOV_EXIT_CONFLICT;
 			else if (rc == EGOV_EXIT_OK && rep.failed > 0)
@@ -136,7 +158,7 @@ static int resolve(struct egov_app *app, const char *number, ecache_resolution h
 			cli_error(_("the action did not go through again: see 'egov conflicts'"));
 	}
 cleanup:
-	ecache_conflict_list_release(&l);
+	ecache_outbox_list_release(&l);
 	return rc;
 }
 
@@ -178,7 +200,7 @@ static int conflicts_exec(struct egov_app *app, int argc, char **argv)
 const struct cli_cmd cmd_conflicts = {
 	.name = "conflicts",
 	.args = N_("[--json] | resolve NUMBER --redo|--discard"),
-	.summary = N_("list actions in conflict, or resolve one"),
+	.summary = N_("list actions in conflict or refused, or resolve one"),
 	.help = N_("      --redo             send the action again on the server's version\n"
 		   "      --discard          drop the action and its local effect\n"
 		   "  -j, --json             JSON array of conflicts\n"),

@@ -103,7 +103,7 @@ static int report_exec(struct egov_app *app, int argc, char **argv)
 	enum cli_format fmt = CLI_TEXT;
 	const char *from = NULL, *to = NULL;
 	eapi_completion *comp;
-	egov_day day;
+	egov_day day = 0, until = 0;
 	uint64_t id;
 	int c, rc;
 
@@ -118,8 +118,10 @@ static int report_exec(struct egov_app *app, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_report, _("unexpected argument '%s'"), argv[optind]);
-	if ((from && egov_day_parse(from, &day) < 0) || (to && egov_day_parse(to, &day) < 0))
+	if ((from && egov_day_parse(from, &day) < 0) || (to && egov_day_parse(to, &until) < 0))
 		return cli_usage_error(&cmd_report, _("dates are YYYY-MM-DD"));
+	if (from && to && until < day)
+		return cli_usage_error(&cmd_report, _("--to %s is before --from %s"), to, from);
 	rc = cli_open(app, CLI_LOGIN);
 	if (rc != EGOV_EXIT_OK)
 		return rc;

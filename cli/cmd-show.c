@@ -1,9 +1,12 @@
 /*
- * egov show NUMBER: one dossier from the cache, in full when the cache has
- * the full form: who applied, what for, where it stands, its documents,
- * fees, history and comments.  --json prints the contract's JSON for the
- * dossier (what the server sent, with unsent local effects applied) plus
- * "pending_actions".  Every string from the server goes through out_safe.
+ * egov show NUMBER: one dossier from the cache, in full: who applied, what
+ * for, where it stands, its documents, fees, history and comments.  `egov
+ * sync` caches summaries (the change feed's light view), so when the cache
+ * has no full form show fetches it once (GET /dossiers/{id}) and keeps it;
+ * offline it shows the summary and says so.  --json prints the contract's
+ * JSON for the dossier (what the server sent, with unsent local effects
+ * applied) plus "pending_actions".  Every string from the server goes
+ * through out_safe.
  */
 #include "config.h"
 
@@ -145,8 +148,40 @@ static void print_text(struct egov_app *app, const eapi_dossier *d, int pending)
 		time_field(_("New due"), d->apology_new_due_at);
 	}
 	if (!d->has_full)
-		printf(_("(summary only: the full dossier is fetched by 'egov sync')\n"));
+		printf(_("(summary only: the server could not be reached for the full dossier)\n"));
 	print_lists(app, d);
+}
+
+/* Replace *d, a summary, by the full form from the server when it can be
+ * reached; quietly keeps the summary otherwise (offline is normal). */
+static void fetch_full(struct egov_app *app, eapi_dossier **d, int *pending)
+{
+	eapi_completion *comp;
+	eapi_dossier *full;
+	uint64_t id;
+
+	if (egov_app_login(app, EGOV_LOGIN_OFFLINE_OK) != EGOV_EXIT_OK ||
+	    !app->session.verified)
+		return;
+	id = eapi_get_dossier(app->client, (*d)->id, NULL);
+	if (!id)
+		return;
+	comp = eapi_wait(app->client, id);
+	if (comp->error.result != EAPI_OK || !comp->u.dossier) {
+		egov_app_log(app, EGOV_LOG_WARN, "full dossier not fetched: %s",
+			     eapi_result_str(comp->error.result));
+	} else if (ecache_dossier_upsert(app->cache, comp->u.dossier) < 0) {
+		egov_app_log(app, EGOV_LOG_WARN, "full dossier not kept: %s",
+			     ecache_errmsg(app->cache));
+	} else {
+		/* Read back through the cache so unsent actions still show. */
+		full = ecache_dossier_get(app->cache, (*d)->id, pending);
+		if (full) {
+			eapi_dossier_free(*d);
+			*d = full;
+		}
+	}
+	eapi_completion_free(comp);
 }
 
 static int show_exec(struct egov_app *app, int argc, char **argv)
@@ -172,6 +207,8 @@ static int show_exec(struct egov_app *app, int argc, char **argv)
 	d = cli_find_dossier(app, argv[optind], &pending);
 	if (!d)
 		return EGOV_EXIT_NOT_FOUND;
+	if (!d->has_full)
+		fetch_full(app, &d, &pending);
 	if (json) {
 		char *text = eapi_dossier_encode(d);
 		json_t *obj = text ? json_loads(text, 0, NULL) : NULL;
@@ -194,7 +231,7 @@ static int show_exec(struct egov_app *app, int argc, char **argv)
 const struct cli_cmd cmd_show = {
 	.name = "show",
 	.args = N_("[--json] NUMBER"),
-	.summary = N_("show one dossier from the cache"),
+	.summary = N_("show one dossier (from the cache; its details fetched once when online)"),
 	.help = N_("NUMBER is the dossier number (000.00.12.H24-241121-0001) or its id.\n"
 		   "  -j, --json             the dossier as the contract's JSON\n"),
 	.exec = show_exec,

@@ -3,6 +3,11 @@
  * reference data when stale, push the outbox, pull the change feed to its
  * end.  Exit code 3 when the server cannot be reached (nothing is lost:
  * the outbox waits), 5 when actions came back in conflict.
+ *
+ * The feed is read in its summary view, which is all lists, search and
+ * acting need; --full reads it again from the start in the full view, for
+ * a person about to work offline who wants every dossier's details (the
+ * applicant, documents, history) in the cache.
  */
 #include "config.h"
 
@@ -20,27 +25,36 @@ static int sync_exec(struct egov_app *app, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "full", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ecache_sync_report rep;
 	ecache_status st;
-	int c, rc, json = 0, quiet = 0;
+	int c, rc, json = 0, quiet = 0, full = 0;
 
-	while ((c = cli_getopt(&cmd_sync, argc, argv, ":jq", longopts)) != -1) {
+	while ((c = cli_getopt(&cmd_sync, argc, argv, ":jqf", longopts)) != -1) {
 		if (c == '?')
 			return EGOV_EXIT_USAGE;
 		if (c == 'j')
 			json = 1;
 		else if (c == 'q')
 			quiet = 1;
+		else if (c == 'f')
+			full = 1;
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_sync, _("no arguments are taken"));
 	rc = cli_open(app, CLI_LOGIN | CLI_CACHE);
 	if (rc != EGOV_EXIT_OK)
 		return rc;
-	rc = cli_sync_round(app, &rep);
+	/* Only the dossiers and the cursor go: the outbox and its local
+	 * effects stay, and the feed from the start brings everything back. */
+	if (full && ecache_drop_dossiers(app->cache) < 0) {
+		cli_error("%s", ecache_errmsg(app->cache));
+		return EGOV_EXIT_FAILURE;
+	}
+	rc = cli_sync_round(app, full, &rep);
 	if (rc != EGOV_EXIT_OK) {
 		if (rc == EGOV_EXIT_OFFLINE)
 			cli_error(_("offline: cannot reach %s (%s); unsent actions stay in the outbox"),
@@ -87,9 +101,11 @@ static int sync_exec(struct egov_app *app, int argc, char **argv)
 
 const struct cli_cmd cmd_sync = {
 	.name = "sync",
-	.args = N_("[--json] [--quiet]"),
+	.args = N_("[--full] [--json] [--quiet]"),
 	.summary = N_("send queued actions and bring the cache up to date"),
 	.help = N_("  -j, --json             print the figures as JSON\n"
-		   "  -q, --quiet            print nothing when all went well\n"),
+		   "  -q, --quiet            print nothing when all went well\n"
+		   "  -f, --full             read every dossier again in full (applicant,\n"
+		   "                         documents, history), for working offline\n"),
 	.exec = sync_exec,
 };

@@ -64,8 +64,11 @@ void cli_cmd_help(const struct cli_cmd *cmd);
 eapi_dossier *cli_find_dossier(struct egov_app *app, const char *number, int *pending);
 
 /* Run one blocking sync round; fills rep; returns an exit code (OFFLINE
- * when the server could not be reached) without printing. */
-int cli_sync_round(struct egov_app *app, ecache_sync_report *rep);
+ * when the server could not be reached) without printing.  The change feed
+ * is read in its summary view (what lists, search and acting need: about a
+ * fifth of the bytes of the full view) unless `full`; `egov show` fetches a
+ * dossier's full form when it needs it. */
+int cli_sync_round(struct egov_app *app, int full, ecache_sync_report *rep);
 
 /* A user's user name from the cache by id ("" when unknown). */
 void cli_user_name(struct egov_app *app, const char *user_id, char *out, size_t len);

@@ -133,10 +133,28 @@ void out_text(FILE *fp, const char *s)
 	out_cell(fp, s, 0);
 }
 
+/* -12 or -0.5: a plain number, which a spreadsheet reads as that number
+ * and never as a formula, so it needs no guard (and a guard would turn a
+ * negative count of days into text). */
+static int plain_number(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.' && digits)
+		for (s++, digits = 0; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	return digits > 0 && *s == '\0';
+}
+
 void out_csv_field(FILE *fp, const char *s, int first)
 {
 	const char *text = s ? s : "";
-	int formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+	int formula = text[0] != '\0' && strchr("=+-@\t\r", text[0]) != NULL &&
+		      !plain_number(text);
 
 	if (!first)
 		fputc(',', fp);

@@ -29,7 +29,8 @@ void out_text(FILE *fp, const char *s);
 
 /* One CSV field, RFC 4180: quoted when it holds , " CR or LF, quotes
  * doubled.  A field starting with = + - @ TAB CR gets a leading ' so a
- * spreadsheet does not run it as a formula (OWASP CSV injection). */
+ * spreadsheet does not run it as a formula (OWASP CSV injection); a plain
+ * number such as -3 is left as it is. */
 void out_csv_field(FILE *fp, const char *s, int first);
 /* End a CSV record: CRLF, as RFC 4180 says. */
 void out_csv_end(FILE *fp);

@@ -4,7 +4,7 @@
  * The session file $XDG_STATE_HOME/egov/session-<server>.json (0600, folder
  * 0700) keeps the refresh token and who the user is, never the password
  * and never the short-lived access token: a later command resumes with the
- * refresh token alone and the api-client refreshes on the first 401.  The
+ * refresh token alone, and its first request is the refresh itself.  The
  * api-client hands over rotated tokens on its network thread
  * (egov_app_on_tokens), so the token and the user fields the file is
  * written from live in the private part under a lock, and the file is
@@ -376,21 +376,40 @@ int egov_app_login_password(struct egov_app *app, const char *username, const ch
 	return result;
 }
 
-/* Ask the server who we are: checks the saved session and refreshes the
- * user's details. */
+/* Check the saved session with the server and refresh the user's details.
+ * A resumed session has only its refresh token, so the refresh grant is the
+ * first request anyway: asked directly, its answer (which names the user)
+ * is the whole check, one round trip instead of GET /me, its 401, the
+ * refresh and GET /me again.  GET /me only when the answer names nobody. */
 static int verify(struct egov_app *app)
 {
 	eapi_completion *comp;
-	uint64_t id = eapi_get_me(app->client, NULL);
+	const eapi_user *u = NULL;
+	uint64_t id = eapi_refresh(app->client, NULL);
 	int result;
 
 	if (!id)
+		id = eapi_get_me(app->client, NULL);
+	if (!id)
 		return EGOV_EXIT_FAILURE;
 	comp = eapi_wait(app->client, id);
+	if (comp->op == EAPI_OP_REFRESH && comp->error.result == EAPI_OK &&
+	    (!comp->u.session || !comp->u.session->user)) {
+		eapi_completion_free(comp);
+		id = eapi_get_me(app->client, NULL);
+		if (!id)
+			return EGOV_EXIT_FAILURE;
+		comp = eapi_wait(app->client, id);
+	}
 	result = egov_app_exit_for(&comp->error);
-	if (result == EGOV_EXIT_OK && comp->u.user) {
-		const eapi_user *u = comp->u.user;
-
+	/* A refresh token the server no longer knows is a login needed. */
+	if (comp->op == EAPI_OP_REFRESH && comp->error.result == EAPI_E_HTTP &&
+	    comp->error.http_status >= 400 && comp->error.http_status < 500 &&
+	    comp->error.http_status != 429)
+		result = EGOV_EXIT_AUTH;
+	if (result == EGOV_EXIT_OK)
+		u = comp->op == EAPI_OP_REFRESH ? comp->u.session->user : comp->u.user;
+	if (u) {
 		if (set_user(app, u->id, u->username, u->full_name, u->agency_id, u->title,
 			     u->role, app->session.since) == 0) {
 			app->session.verified = 1;

@@ -218,6 +218,10 @@ static void csv_sample(FILE *fp)
 	out_csv_field(fp, "=HYPERLINK(\"x\")", 0);
 	out_csv_field(fp, "", 0);
 	out_csv_field(fp, NULL, 0);
+	out_csv_field(fp, "-353", 0);
+	out_csv_field(fp, "-1.5", 0);
+	out_csv_field(fp, "-1+2", 0);
+	out_csv_field(fp, "-", 0);
 	out_csv_end(fp);
 }
 
@@ -227,7 +231,7 @@ static void test_csv(void **state)
 
 	(void)state;
 	assert_string_equal(s, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\","
-			       "\"'=HYPERLINK(\"\"x\"\")\",,\r\n");
+			       "\"'=HYPERLINK(\"\"x\"\")\",,,-353,-1.5,\"'-1+2\",\"'-\"\r\n");
 	free(s);
 }
 
