@@ -29,3 +29,6 @@ screens_libegovscreens_a_SOURCES += \
 SUPERVISOR_E2E_TESTS = tests/e2e/test-console-supervisor.py
 TESTS += $(SUPERVISOR_E2E_TESTS)
 EXTRA_DIST += $(SUPERVISOR_E2E_TESTS)
+## Every user-visible string has its Vietnamese (po/vi.po).
+TESTS += tests/i18n/test-po-complete.py
+EXTRA_DIST += tests/i18n/test-po-complete.py
