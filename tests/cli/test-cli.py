@@ -472,22 +472,14 @@ def test_supervisor_assign():
     eq(d["state"], "in_progress", "state")
 
 
-def test_supervisor_approve():
-    row = pick("pending approval", in_state("pending_approval"), sup_rows())
-    d = act_ok(row, "approve", "--note", "đồng ý", runner=sup)
-    eq(d["state"], "result_ready", "server state")
-
-
-def test_supervisor_send_back():
-    row = pick("pending approval", in_state("pending_approval"), sup_rows())
-    d = act_ok(row, "send_back", "--reason", "xem lại", runner=sup)
-    eq(d["state"], "in_progress", "server state")
-
-
-def test_supervisor_stop():
-    row = pick("in progress", in_state("in_progress"), sup_rows())
-    d = act_ok(row, "stop", "--reason", "công dân đề nghị", runner=sup)
-    eq(d["state"], "stopped", "server state")
+def test_supervisor_approve_send_back_stop():
+    for before, args, after in (
+            ("pending_approval", ("approve", "--note", "đồng ý"), "result_ready"),
+            ("pending_approval", ("send_back", "--reason", "xem lại"), "in_progress"),
+            ("in_progress", ("stop", "--reason", "công dân đề nghị"), "stopped")):
+        row = pick(before, in_state(before), sup_rows())
+        d = act_ok(row, *args, runner=sup)
+        eq(d["state"], after, f"{args[0]}: server state")
 
 
 def test_supervisor_apologize():
