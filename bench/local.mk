@@ -16,3 +16,9 @@ RELIABILITY_TESTS = \
 	tests/reliability/test-idempotency-faults.py
 TESTS += $(RELIABILITY_TESTS)
 EXTRA_DIST += tests/lib/faultproxy.py $(RELIABILITY_TESTS)
+
+## The soak (three egov clients, faults, SIGKILLs; EGOV_SOAK_ACTIONS=500
+## for the long run) and disk-full / read-only cache tests.
+RELIABILITY_SOAK_TESTS = tests/reliability/test-soak.py
+TESTS += $(RELIABILITY_SOAK_TESTS)
+EXTRA_DIST += $(RELIABILITY_SOAK_TESTS)
