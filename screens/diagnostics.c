@@ -76,11 +76,10 @@ static void on_probe(eapi_completion *comp, void *ud)
 	dg->probe = 0;
 	if (comp->error.result == EAPI_OK)
 		snprintf(dg->probe_result, sizeof dg->probe_result,
-			 _("valid (GET /me answered in %ld ms, request id %s)"),
-			 ms, comp->error.request_id);
+			 _("valid (GET /me answered in %ld ms)"), ms);
 	else {
-		snprintf(dg->probe_result, sizeof dg->probe_result, _("not confirmed: %s (request id %s)"),
-			 comp->error.message, comp->error.request_id);
+		snprintf(dg->probe_result, sizeof dg->probe_result, _("not confirmed: %s"),
+			 comp->error.message);
 		diag_note_error("GET /me", &comp->error);
 	}
 	eapi_completion_free(comp);
@@ -104,8 +103,7 @@ static void probe(struct diag *dg)
 		snprintf(dg->probe_result, sizeof dg->probe_result, "%s",
 			 _("cannot send the probe"));
 	else
-		snprintf(dg->probe_result, sizeof dg->probe_result,
-			 _("checking (request id %s)..."), dg->probe_id);
+		snprintf(dg->probe_result, sizeof dg->probe_result, "%s", _("checking..."));
 }
 
 static long long file_size(const char *path)
@@ -171,6 +169,7 @@ static void report_session(FILE *f, struct console *con, struct diag *dg)
 	label_datetime(se->since, a, sizeof a);
 	line(f, _("Password given:"), "%s", a[0] ? a : "—");
 	line(f, _("Token:"), "%s", con->auth_lost ? _("expired: log in again") : dg->probe_result);
+	line(f, _("Request id:"), "%s", dg->probe_id);
 }
 
 static void report_cache(FILE *f, struct console *con)

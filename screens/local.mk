@@ -32,3 +32,5 @@ EXTRA_DIST += $(SUPERVISOR_E2E_TESTS)
 ## Every user-visible string has its Vietnamese (po/vi.po).
 TESTS += tests/i18n/test-po-complete.py
 EXTRA_DIST += tests/i18n/test-po-complete.py
+TESTS += tests/e2e/test-console-procedures.py tests/e2e/test-console-support.py
+EXTRA_DIST += tests/e2e/test-console-procedures.py tests/e2e/test-console-support.py
