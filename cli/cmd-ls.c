@@ -72,8 +72,12 @@ static int keep(struct egov_app *app, const struct ls_filter *f, const ecache_ro
 		return 0;
 	if (f->assignee_id && (!r->assignee_id || strcmp(r->assignee_id, f->assignee_id) != 0))
 		return 0;
+	/* Due within N days: from today (0) to N, so neither the late ones
+	 * nor a result waiting to be returned past its date (not late, but
+	 * not due either). */
 	if (f->due_within >= 0 &&
-	    (!r->has_due || r->overdue || r->working_days_left > f->due_within))
+	    (!r->has_due || r->overdue || r->working_days_left < 0 ||
+	     r->working_days_left > f->due_within))
 		return 0;
 	if (f->agency_id) {
 		eapi_dossier *d = ecache_dossier_get(app->cache, r->id, NULL);

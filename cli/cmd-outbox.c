@@ -87,8 +87,11 @@ static void print_text(struct egov_app *app, const ecache_outbox_list *l)
 		snprintf(buf, sizeof(buf), "%d", r->attempts);
 		out_cell(stdout, buf, 5); fputc(' ', stdout);
 		out_time(r->created_at, at);
-		out_cell(stdout, at, 16); fputc(' ', stdout);
-		out_text(stdout, r->reason ? r->reason : "");
+		out_cell(stdout, at, 16);
+		if (r->reason && *r->reason) {
+			fputc(' ', stdout);
+			out_text(stdout, r->reason);
+		}
 		fputc('\n', stdout);
 	}
 }

@@ -87,10 +87,13 @@ static void print_lists(struct egov_app *app, const eapi_dossier *d)
 			printf("  %s  ", when);
 			out_cell(stdout, h->action, 18);
 			printf(" ");
-			out_cell(stdout, h->actor_name, 24);
+			/* Padded only when a note follows: no trailing blanks. */
 			if (h->note && *h->note) {
+				out_cell(stdout, h->actor_name, 24);
 				printf(" ");
 				out_text(stdout, h->note);
+			} else {
+				out_text(stdout, h->actor_name);
 			}
 			printf("\n");
 		}

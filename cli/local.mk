@@ -44,6 +44,10 @@ EXTRA_DIST += cli/egov.bash-completion
 cli/egov: cli/egov.bash-completion
 	$(AM_V_GEN)$(MKDIR_P) cli && cp $(srcdir)/cli/egov.bash-completion $@
 
+## A real session of every subcommand (README links it), and the script
+## that makes it again: cli/make-session-doc.py BUILDDIR > docs/cli-session.md
+EXTRA_DIST += docs/cli-session.md cli/make-session-doc.py
+
 ## Integration tests against a real egov-sim.
 TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py
 EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py

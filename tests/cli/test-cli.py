@@ -525,7 +525,7 @@ def test_ls_filters():
        sorted(x["id"] for x in active if not x["assignee_id"]), "--assignee none")
     soon = ls_json("--due-within", "5")
     want = [x["id"] for x in active if x["due_at"] and not x["overdue"]
-            and x["working_days_left"] <= 5]
+            and 0 <= x["working_days_left"] <= 5]
     eq(sorted(x["id"] for x in soon), sorted(want), "--due-within 5")
     over = ls_json("--overdue")
     eq(sorted(x["id"] for x in over), sorted(x["id"] for x in every if x["overdue"]),
