@@ -19,6 +19,6 @@ EXTRA_DIST += tests/lib/faultproxy.py $(RELIABILITY_TESTS)
 
 ## The soak (three egov clients, faults, SIGKILLs; EGOV_SOAK_ACTIONS=500
 ## for the long run) and disk-full / read-only cache tests.
-RELIABILITY_SOAK_TESTS = tests/reliability/test-soak.py
+RELIABILITY_SOAK_TESTS = tests/reliability/test-soak.py tests/reliability/test-disk.py
 TESTS += $(RELIABILITY_SOAK_TESTS)
 EXTRA_DIST += $(RELIABILITY_SOAK_TESTS)
