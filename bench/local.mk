@@ -22,3 +22,9 @@ EXTRA_DIST += tests/lib/faultproxy.py $(RELIABILITY_TESTS)
 RELIABILITY_SOAK_TESTS = tests/reliability/test-soak.py tests/reliability/test-disk.py
 TESTS += $(RELIABILITY_SOAK_TESTS)
 EXTRA_DIST += $(RELIABILITY_SOAK_TESTS)
+
+## tests/fuzz/: libFuzzer harnesses for the configuration parser and the
+## change-feed applier, and the runner that builds and runs every harness
+## of the tree with clang (briefly here; `--long 600` by hand).
+TESTS += tests/fuzz/run-fuzzers.sh
+EXTRA_DIST += tests/fuzz/run-fuzzers.sh tests/fuzz/fuzz-config.c tests/fuzz/fuzz-feed.c
