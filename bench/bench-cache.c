@@ -173,6 +173,7 @@ int
 main(int argc, char **argv)
 {
 	long total = 1000000, i;
+	size_t updates = 20;
 	const char *keep = NULL;
 	char dir[256] = "", path[320], err[256], cmd[400];
 	double t[400], t0;
@@ -188,8 +189,10 @@ main(int argc, char **argv)
 			total = atol(argv[++a]);
 		else if (!strcmp(argv[a], "--keep") && a + 1 < argc)
 			keep = argv[++a];
+		else if (!strcmp(argv[a], "--updates") && a + 1 < argc)
+			updates = (size_t)atol(argv[++a]);
 		else {
-			fprintf(stderr, "usage: bench-cache [--quick] [--dossiers N] [--keep DIR]\n");
+			fprintf(stderr, "usage: bench-cache [--quick] [--dossiers N] [--keep DIR] [--updates N]\n");
 			return 2;
 		}
 	}
@@ -202,12 +205,15 @@ main(int argc, char **argv)
 			return 1;
 	}
 	snprintf(path, sizeof path, "%s/cache.db", dir);
+	t0 = now_ms();
 	c = ecache_open_path(path, err, sizeof err);
 	if (!c) {
 		fprintf(stderr, "open: %s\n", err);
 		return 1;
 	}
 	printf("# %ld synthetic dossiers in %s\n", total, path);
+	if (ecache_dossier_count(c) > 0)
+		printf("open a filled cache (checks, migrations): %.1f ms\n", now_ms() - t0);
 	fflush(stdout);
 
 	/* fill, timing the last pages (the cache is nearly full then) */
@@ -231,7 +237,9 @@ main(int argc, char **argv)
 		       median(t, n));
 	}
 	/* updates of existing dossiers spread over the whole cache */
-	for (n = 0; n < 20; n++) {
+	if (updates < 1 || updates > N(t))
+		updates = 20;
+	for (n = 0; n < updates; n++) {
 		/* versions above any earlier run's, so a kept cache takes them */
 		eapi_change_page *p = page((long)rnd((unsigned)(total > 1000 ? total - 1000 : 1)),
 					   1000, (long long)now * 100 + (long long)n, now);
@@ -241,8 +249,8 @@ main(int argc, char **argv)
 		t[n] = now_ms() - s;
 		eapi_change_page_free(p);
 	}
-	printf("apply 1000-change page, updates (median of 20): %.1f ms (max %.1f)\n",
-	       median(t, n), maximum(t, n));
+	printf("apply 1000-change page, updates (median of %zu): %.1f ms (max %.1f)\n",
+	       n, median(t, n), maximum(t, n));
 
 	/* queue windows: top and 30 windows down, several queues and sorts */
 	{

@@ -58,6 +58,7 @@ ecache_drop_dossiers(ecache *c)
 		return -1;
 	if (ecache_exec(c, "DELETE FROM dossiers;"
 			"INSERT INTO dossier_fts(dossier_fts) VALUES ('delete-all');") < 0 ||
+	    ecache_counts_clear(c) < 0 ||
 	    ecache_meta_set(c, "cursor", "") < 0) {
 		ecache_rollback(c);
 		return -1;

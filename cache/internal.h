@@ -18,6 +18,8 @@
 #include "cache.h"
 
 #define ECACHE_STMT_CACHE 64
+/* SQLite's page cache per connection, in KiB (store.c). */
+#define ECACHE_PAGE_CACHE_KB "12288"
 /* due_at of a dossier without a due date: sorts last, never "overdue". */
 #define ECACHE_DUE_NONE 9000000000000000LL
 
@@ -30,6 +32,9 @@ struct ecache {
 	int due_soon_days;
 	int dense_queue;		/* queues.c: above it, walk the sort index */
 	int tx_depth, tx_failed;
+	/* counts.c: counter differences of the open transaction */
+	struct ecache_count_slot *count_slots;
+	size_t count_cap, count_used;
 	egov_calendar cal;
 	int cal_loaded;
 	struct {
@@ -67,7 +72,7 @@ int ecache_meta_set(ecache *c, const char *key, const char *value);
 
 /* schema.c: bring "main" and "ob" to their current versions; exposed
  * separately so tests can build every earlier version. */
-#define ECACHE_MAIN_VERSION 2
+#define ECACHE_MAIN_VERSION 3
 #define ECACHE_OUTBOX_VERSION 1
 enum ecache_db_kind { ECACHE_DB_CACHE, ECACHE_DB_OUTBOX };
 int ecache_schema_migrate(sqlite3 *db, const char *schema, enum ecache_db_kind kind,
@@ -78,6 +83,18 @@ int ecache_schema_version(sqlite3 *db, const char *schema);
 	"seq, dossier_id, dossier_code, action, params, idem_key, base_version, " \
 	"if_match, chained, status, attempts, created_at, updated_at, http_status, " \
 	"error_code, reason, result_version, mine_json, theirs_json, actor_id"
+
+/* counts.c: the work counters (schema v3's queue_counts and due_counts).
+ * Call with the counted columns of a dossier row as it was (sign -1) and
+ * as it is now (sign +1) whenever one is inserted, deleted or changed,
+ * inside a transaction; ecache_commit() writes the sums.  -1 (and the
+ * transaction fails) when memory runs out. */
+int ecache_count_row(ecache *c, int state, int supplements, const char *assignee,
+		     long long due_at, int sign);
+int ecache_counts_flush(ecache *c);
+void ecache_counts_discard(ecache *c);
+/* Every dossier gone: empty both tables (in a transaction). */
+int ecache_counts_clear(ecache *c);
 
 /* dossiers.c */
 int ecache_dossier_store(ecache *c, const eapi_dossier *d);	/* in a tx */

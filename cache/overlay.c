@@ -22,11 +22,12 @@ ecache_dossier_refresh_effect(ecache *c, const char *id)
 {
 	sqlite3_stmt *st;
 	eapi_state state;
-	char *assignee = NULL;
-	long long due_at;
-	int pending = 0, conflict = 0, rc, result = -1;
+	char *assignee = NULL, *was_assignee = NULL;
+	long long due_at, was_due;
+	int pending = 0, conflict = 0, was_state, supplements, rc, result = -1;
 
-	st = ecache_stmt(c, "SELECT s_state, s_assignee, s_due_at FROM dossiers WHERE id = ?1");
+	st = ecache_stmt(c, "SELECT s_state, s_assignee, s_due_at, state, assignee_id, due_at, "
+			 "supplement_count FROM dossiers WHERE id = ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -38,6 +39,10 @@ ecache_dossier_refresh_effect(ecache *c, const char *id)
 	state = (eapi_state)sqlite3_column_int(st, 0);
 	assignee = ecache_strdup((const char *)sqlite3_column_text(st, 1));
 	due_at = sqlite3_column_int64(st, 2);
+	was_state = sqlite3_column_int(st, 3);
+	was_assignee = ecache_strdup((const char *)sqlite3_column_text(st, 4));
+	was_due = sqlite3_column_int64(st, 5);
+	supplements = sqlite3_column_int(st, 6);
 	sqlite3_reset(st);
 
 	st = ecache_stmt(c, "SELECT action, params, actor_id, status FROM ob.outbox "
@@ -78,9 +83,13 @@ ecache_dossier_refresh_effect(ecache *c, const char *id)
 		ecache_sqlerr(c, "updating a dossier");
 		goto cleanup;
 	}
+	if (ecache_count_row(c, was_state, supplements, was_assignee, was_due, -1) < 0 ||
+	    ecache_count_row(c, state, supplements, assignee, due_at, 1) < 0)
+		goto cleanup;
 	result = 0;
 cleanup:
 	free(assignee);
+	free(was_assignee);
 	return result;
 }
 
@@ -94,6 +103,27 @@ ecache_dossier_refresh_all_effects(ecache *c)
 
 	if (ecache_begin(c) < 0)
 		return -1;
+	/* The rows about to lose their optimistic columns, for the counters. */
+	st = ecache_stmt(c, "SELECT state, assignee_id, due_at, s_state, s_assignee, s_due_at, "
+			 "supplement_count FROM dossiers WHERE pending > 0 OR conflict > 0");
+	if (!st)
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int supplements = sqlite3_column_int(st, 6);
+		if (ecache_count_row(c, sqlite3_column_int(st, 0), supplements,
+				     (const char *)sqlite3_column_text(st, 1),
+				     sqlite3_column_int64(st, 2), -1) < 0 ||
+		    ecache_count_row(c, sqlite3_column_int(st, 3), supplements,
+				     (const char *)sqlite3_column_text(st, 4),
+				     sqlite3_column_int64(st, 5), 1) < 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		if (rc != SQLITE_ROW)
+			ecache_sqlerr(c, "reading dossiers");
+		goto cleanup;
+	}
 	if (ecache_exec(c, "UPDATE dossiers SET state = s_state, assignee_id = s_assignee, "
 			"due_at = s_due_at, pending = 0, conflict = 0 "
 			"WHERE pending > 0 OR conflict > 0") < 0)

@@ -111,29 +111,103 @@ bind_common(ecache *c, sqlite3_stmt *st, const char *user_id)
 		sqlite3_bind_int64(st, i, (long long)soon_cutoff(c, now));
 }
 
+/* The counters table (schema v3) answers every queue but the three that
+ * depend on the time or on the outbox (NULL here; see
+ * ecache_queue_count()). */
+#define COUNT_SUM "SELECT coalesce(sum(n), 0) FROM queue_counts WHERE "
+static const char *const count_sql_of[ECACHE_Q_COUNT] = {
+	COUNT_SUM "1",
+	COUNT_SUM "state IN (" ECACHE_ACTIVE_STATES ")",
+	COUNT_SUM "state = 0",
+	COUNT_SUM "state = 1",
+	COUNT_SUM "state = 3",
+	NULL,
+	NULL,
+	COUNT_SUM "state = 5",
+	COUNT_SUM "state = 3 AND supp = 1",
+	COUNT_SUM "state = 4",
+	COUNT_SUM "state = 8",
+	COUNT_SUM "assignee = :user AND state IN (" ECACHE_ACTIVE_STATES ")",
+	COUNT_SUM "assignee = '' AND state IN (1,3)",
+	NULL,
+};
+
+#define DAY_S 86400LL
+
+static long long
+count_sql(ecache *c, const char *sql, const char *user_id, long long lo, long long hi)
+{
+	sqlite3_stmt *st = ecache_stmt(c, sql);
+	long long n = -1;
+	int i;
+
+	if (!st)
+		return -1;
+	if ((i = sqlite3_bind_parameter_index(st, ":user")) > 0)
+		sqlite3_bind_text(st, i, user_id ? user_id : "", -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":lo")) > 0)
+		sqlite3_bind_int64(st, i, lo);
+	if ((i = sqlite3_bind_parameter_index(st, ":hi")) > 0)
+		sqlite3_bind_int64(st, i, hi);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		ecache_sqlerr(c, "queue");
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Dossiers that may be overdue with due_at in [lo, hi): whole UTC days
+ * from due_counts, the partial days at either end counted on the
+ * (state, due_at) index, which holds at most a day's worth each. */
+static long long
+count_due_between(ecache *c, long long lo, long long hi)
+{
+	static const char *const exact_sql =
+		"SELECT count(*) FROM dossiers WHERE state IN (" ECACHE_OVERDUE_STATES ") "
+		"AND due_at >= :lo AND due_at < :hi";
+	static const char *const days_sql =
+		"SELECT coalesce(sum(n), 0) FROM due_counts WHERE day >= :lo AND day < :hi";
+	long long first = lo >= 0 ? (lo + DAY_S - 1) / DAY_S : 0;	/* first whole day */
+	long long last = hi >= 0 ? hi / DAY_S : 0;			/* after the last */
+	long long a, b, m;
+
+	if (hi <= lo)
+		return 0;
+	if (lo < 0 || hi < 0 || first >= last)
+		return count_sql(c, exact_sql, NULL, lo, hi);
+	a = count_sql(c, exact_sql, NULL, lo, first * DAY_S);
+	m = count_sql(c, days_sql, NULL, first, last);
+	b = count_sql(c, exact_sql, NULL, last * DAY_S, hi);
+	return a < 0 || m < 0 || b < 0 ? -1 : a + m + b;
+}
+
 long long
 ecache_queue_count(ecache *c, ecache_queue q, const char *user_id)
 {
-	char sql[512];
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
+	time_t now = ecache_now(c);
 
 	if ((unsigned)q >= ECACHE_Q_COUNT) {
 		ecache_seterr(c, "no such queue");
 		return -1;
 	}
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM dossiers d WHERE %s", queue_where[q]);
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		ecache_sqlerr(c, "queue");
-		return -1;
+	switch (q) {
+	case ECACHE_Q_OVERDUE:
+		/* due_at >= 0 always; 0 is stored as ECACHE_DUE_NONE */
+		return count_due_between(c, 0, (long long)now);
+	case ECACHE_Q_DUE_SOON:
+		return count_due_between(c, (long long)now, (long long)soon_cutoff(c, now));
+	case ECACHE_Q_UNSENT:
+		return count_sql(c, "SELECT count(*) FROM dossiers WHERE pending > 0 OR conflict > 0",
+				 NULL, 0, 0);
+	case ECACHE_Q_MINE:
+		if (!user_id || !*user_id)
+			return 0;	/* '' stands for "nobody" in queue_counts */
+		break;
+	default:
+		break;
 	}
-	bind_common(c, st, user_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		ecache_sqlerr(c, "queue");
-	sqlite3_finalize(st);
-	return n;
+	return count_sql(c, count_sql_of[q], user_id, 0, 0);
 }
 
 int
@@ -201,29 +275,6 @@ bind_key(sqlite3_stmt *st, int sort, const char *key)
 	return 0;
 }
 
-/* The queue's size up to c->dense_queue + 1, at a bounded cost. */
-static long long
-bounded_count(ecache *c, ecache_queue q, const char *user_id)
-{
-	char sql[600];
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE %s "
-		 "LIMIT %d)", queue_where[q], c->dense_queue + 1);
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		ecache_sqlerr(c, "queue");
-		return -1;
-	}
-	bind_common(c, st, user_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		ecache_sqlerr(c, "queue");
-	sqlite3_finalize(st);
-	return n;
-}
-
 static int
 window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key,
        int limit, int before, ecache_rows *out)
@@ -243,7 +294,7 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 		return -1;
 	}
 	col = sort_column[base];
-	if ((size = bounded_count(c, q, user_id)) < 0)
+	if ((size = ecache_queue_count(c, q, user_id)) < 0)
 		return -1;
 	if (size > c->dense_queue)
 		snprintf(hint, sizeof hint, " INDEXED BY %s", sort_index[base]);

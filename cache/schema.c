@@ -81,6 +81,27 @@ static const migration_step cache_steps[] = {
 	{ 2,
 	  "ALTER TABLE etags ADD COLUMN fetched_at INTEGER NOT NULL DEFAULT 0;"
 	},
+	/* v3: the work counters kept as the dossiers change instead of counted
+	 * over the whole cache (a million rows took 400 ms, at every start);
+	 * counts.c keeps them.  queue_counts has a row per state, supplement
+	 * flag and assignee ('' for none); due_counts a row per UTC day of
+	 * due_at for the states that can be overdue, so "due soon" and
+	 * "overdue" are sums over a range of days whatever today is, plus an
+	 * indexed count of the two partial days at the ends (queues.c).
+	 * dossiers_state_recv went: queues sorted by date use dossiers_recv or
+	 * sort a small set, and every index costs each change. */
+	{ 3,
+	  "CREATE TABLE queue_counts(state INTEGER NOT NULL, supp INTEGER NOT NULL,"
+	  " assignee TEXT NOT NULL, n INTEGER NOT NULL,"
+	  " PRIMARY KEY(state, supp, assignee)) WITHOUT ROWID;"
+	  "CREATE TABLE due_counts(day INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	  "INSERT INTO queue_counts(state, supp, assignee, n)"
+	  " SELECT state, supplement_count > 0, coalesce(assignee_id, ''), count(*)"
+	  " FROM dossiers GROUP BY 1, 2, 3;"
+	  "INSERT INTO due_counts(day, n) SELECT due_at / 86400, count(*) FROM dossiers"
+	  " WHERE state IN (" ECACHE_OVERDUE_STATES ") GROUP BY 1;"
+	  "DROP INDEX dossiers_state_recv;"
+	},
 };
 
 static const migration_step outbox_steps[] = {

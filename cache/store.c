@@ -155,8 +155,14 @@ ecache_commit(ecache *c)
 		return -1;
 	if (--c->tx_depth > 0)
 		return c->tx_failed ? -1 : 0;
+	if (!c->tx_failed && ecache_counts_flush(c) < 0)
+		c->tx_failed = 1;
 	if (c->tx_failed) {
+		char keep[sizeof c->errmsg];
+		ecache_counts_discard(c);
+		memcpy(keep, c->errmsg, sizeof keep);
 		ecache_exec(c, "ROLLBACK");
+		memcpy(c->errmsg, keep, sizeof keep);
 		return -1;
 	}
 	if (ecache_exec(c, "COMMIT") < 0) {
@@ -177,6 +183,7 @@ ecache_rollback(ecache *c)
 	c->tx_failed = 1;
 	if (--c->tx_depth == 0) {
 		char keep[sizeof c->errmsg];
+		ecache_counts_discard(c);
 		memcpy(keep, c->errmsg, sizeof keep);
 		ecache_exec(c, "ROLLBACK");
 		memcpy(c->errmsg, keep, sizeof keep);
@@ -240,10 +247,15 @@ open_connection(ecache *c, char *err, size_t errlen)
 		 "PRAGMA journal_mode = WAL;"
 		 "PRAGMA synchronous = NORMAL;"
 		 "PRAGMA foreign_keys = OFF;"
-		 /* A page cache big enough for the indexes of a large cache:
-		  * without it every page apply rereads them through the kernel. */
-		 "PRAGMA cache_size = -65536;"
-		 "PRAGMA mmap_size = 2147418112;"
+		 /* Memory stays small whatever the cache holds (the console's
+		  * budget is 32 MB): a modest page cache, and no memory map.
+		  * Mapped pages of the file count in the resident size once
+		  * touched, and the kernel maps the pages around each one
+		  * touched, so reading a few thousand scattered rows through a
+		  * map made the console 200 MB.  Reads beyond the page cache
+		  * come from the kernel's file cache, a copy each. */
+		 "PRAGMA cache_size = -" ECACHE_PAGE_CACHE_KB ";"
+		 "PRAGMA mmap_size = 0;"
 		 "PRAGMA temp_store = MEMORY;"
 		 /* checkpoint less often: a page touched by several change-feed
 		  * pages between checkpoints is written back once */
@@ -316,6 +328,7 @@ ecache_close(ecache *c)
 
 	if (!c)
 		return;
+	ecache_counts_discard(c);
 	for (i = 0; i < ECACHE_STMT_CACHE; i++)
 		sqlite3_finalize(c->stmts[i].stmt);
 	if (c->db)
