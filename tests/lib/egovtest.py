@@ -4,6 +4,7 @@ XDG folders.  Nothing here mocks anything."""
 import http.client
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,9 @@ BUILDDIR = os.environ.get("EGOV_BUILDDIR", os.path.abspath("."))
 SRCDIR = os.environ.get("EGOV_SRCDIR", os.path.abspath("."))
 SIM = os.path.join(BUILDDIR, "egov-sim")
 EGOV = os.path.join(BUILDDIR, "egov")
+# A command egov-sim and egov run under, e.g. "valgrind --error-exitcode=1"
+# (tools/valgrind-tests sets it); empty: run them directly.
+WRAPPER = shlex.split(os.environ.get("EGOV_WRAPPER", ""))
 
 _seeded = {}
 
@@ -33,7 +37,7 @@ class Sim:
                  extra=(), db=None, workdir=None):
         self.workdir = workdir or tempdir("egov-sim-")
         self.db = db or os.path.join(self.workdir, "sim.db")
-        self.args = [SIM, "--listen", "127.0.0.1:0", "--db", self.db,
+        self.args = WRAPPER + [SIM, "--listen", "127.0.0.1:0", "--db", self.db,
                      "--seed", str(seed), "--dossiers", str(dossiers),
                      "--activity", str(activity)]
         if fault:
@@ -127,7 +131,7 @@ def run_egov(args, home, input=None, env_extra=None, timeout=120):
     env = egov_env(home)
     if env_extra:
         env.update(env_extra)
-    return subprocess.run([EGOV] + list(args), input=input, env=env,
+    return subprocess.run(WRAPPER + [EGOV] + list(args), input=input, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
