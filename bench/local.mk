@@ -27,4 +27,5 @@ EXTRA_DIST += $(RELIABILITY_SOAK_TESTS)
 ## change-feed applier, and the runner that builds and runs every harness
 ## of the tree with clang (briefly here; `--long 600` by hand).
 TESTS += tests/fuzz/run-fuzzers.sh
-EXTRA_DIST += tests/fuzz/run-fuzzers.sh tests/fuzz/fuzz-config.c tests/fuzz/fuzz-feed.c
+EXTRA_DIST += tests/fuzz/run-fuzzers.sh tests/fuzz/fuzz-config.c tests/fuzz/fuzz-feed.c \
+	tools/valgrind-tests
