@@ -71,7 +71,9 @@ static void deliver(struct console *con, eapi_completion *comp)
 {
 	size_t i;
 
-	if (comp->error.result == EAPI_E_AUTH && !con->auth_lost) {
+	/* A refused password (login, unlock) is not a session lost. */
+	if (comp->error.result == EAPI_E_AUTH && comp->op != EAPI_OP_LOGIN &&
+	    !con->auth_lost) {
 		con->auth_lost = 1;
 		tui_message(con->t, TUI_MSG_WARN, "%s",
 			    _("The server asks you to log in again."));

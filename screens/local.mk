@@ -34,3 +34,5 @@ TESTS += tests/i18n/test-po-complete.py
 EXTRA_DIST += tests/i18n/test-po-complete.py
 TESTS += tests/e2e/test-console-procedures.py tests/e2e/test-console-support.py
 EXTRA_DIST += tests/e2e/test-console-procedures.py tests/e2e/test-console-support.py
+TESTS += tests/e2e/test-console-lock.py
+EXTRA_DIST += tests/e2e/test-console-lock.py

@@ -133,7 +133,10 @@ static void on_login(eapi_completion *comp, void *ud)
 	eapi_completion_free(comp);
 }
 
-static void check(struct lock *lk)
+/* Returns 1 when the password was good and checked at once (offline):
+ * the caller pops the lock by its return flags, as a key handler must
+ * not free its own screen. */
+static int check(struct lock *lk)
 {
 	struct console *con = console_get();
 	eapi_link_stats ls;
@@ -141,24 +144,24 @@ static void check(struct lock *lk)
 	uint64_t id;
 
 	if (lk->len == 0 || lk->busy)
-		return;
+		return 0;
 	eapi_client_link_stats(con->app->client, &ls);
 	if (!ls.online && known_hash[0]) {
 		if (matches_known(lk->pw))
-			unlock(lk);
-		else
-			refuse(lk, _("Wrong password."));
-		return;
+			return 1;
+		refuse(lk, _("Wrong password."));
+		return 0;
 	}
 	memset(&call, 0, sizeof call);
 	call.deadline_ms = 15000;
 	id = eapi_login(con->app->client, con->app->session.username, lk->pw, &call);
 	if (id == 0 || console_request(con, id, on_login, lk) < 0) {
 		refuse(lk, _("Cannot send the request."));
-		return;
+		return 0;
 	}
 	lk->busy = 1;
 	snprintf(lk->note, sizeof lk->note, "%s", _("Checking the password..."));
+	return 0;
 }
 
 static void lock_draw(tui_screen *s, WINDOW *w, int full)
@@ -200,7 +203,11 @@ static int lock_key(tui_screen *s, int key)
 		return TUI_HANDLED;
 	if (key == TUI_KEY_ENTER) {
 		lk->pw[lk->len] = '\0';
-		check(lk);
+		if (check(lk)) {
+			wipe(lk->pw, sizeof lk->pw);
+			lk->len = 0;
+			return TUI_POP | TUI_REDRAW | TUI_REDRAW_CHROME;
+		}
 		return TUI_REDRAW;
 	}
 	if (key == TUI_KEY_BACKSPACE) {
