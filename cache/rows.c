@@ -89,14 +89,40 @@ make_key(sqlite3_stmt *st, int sort, long long rowid)
 	}
 }
 
+/* Working days from today to a due day, remembered per day for one fill:
+ * the calendar sum walks the days between, and a search of a thousand
+ * rows has a few hundred due days at most. */
+#define WDL_MEMO 128
+struct wdl_memo {
+	egov_day day[WDL_MEMO];
+	int left[WDL_MEMO];
+	unsigned char set[WDL_MEMO];
+};
+
+static int
+days_left(struct wdl_memo *m, const egov_calendar *cal, egov_day today, egov_day due)
+{
+	unsigned slot = (unsigned)due % WDL_MEMO;
+
+	if (!m->set[slot] || m->day[slot] != due) {
+		m->day[slot] = due;
+		m->left[slot] = egov_working_days_between(cal, today, due);
+		m->set[slot] = 1;
+	}
+	return m->left[slot];
+}
+
 int
 ecache_rows_fill(ecache *c, sqlite3_stmt *st, int sort, int reverse, ecache_rows *out)
 {
 	const egov_calendar *cal = ecache_calendar(c);
 	time_t now = ecache_now(c);
 	egov_day today = egov_day_of(now);
+	struct wdl_memo memo;
 	size_t cap = 0, i;
 	int rc;
+
+	memset(memo.set, 0, sizeof memo.set);
 
 	ecache_rows_release(out);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -123,8 +149,7 @@ ecache_rows_fill(ecache *c, sqlite3_stmt *st, int sort, int reverse, ecache_rows
 		w->has_due = due != ECACHE_DUE_NONE;
 		w->due_at = w->has_due ? (time_t)due : 0;
 		if (w->has_due && cal)
-			w->working_days_left = egov_working_days_between(cal, today,
-									 egov_day_of(w->due_at));
+			w->working_days_left = days_left(&memo, cal, today, egov_day_of(w->due_at));
 		w->overdue = w->has_due && w->due_at < now &&
 			     strchr(ECACHE_OVERDUE_STATES, '0' + (int)w->state) != NULL;
 		w->pending = sqlite3_column_int(st, 10);
