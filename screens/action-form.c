@@ -336,7 +336,8 @@ static void open_form(struct act *a)
 	if (is(act, "request_supplement"))
 		tui_form_add(f, TUI_FIELD_NUMBER, "days", _("Deadline (days)"), "5");
 	if (is(act, "apologize"))
-		tui_form_add(f, TUI_FIELD_TEXT, "due", _("New due date (DD/MM/YYYY)"), "");
+		tui_form_add_pick(f, "due", _("New due date (working days ahead, or DD/MM/YYYY)"),
+				  date_pick_working_day, a->con);
 	if (is(act, "assign")) {
 		a->users = ecache_get_users(a->con->app->cache, NULL);
 		tui_form_add_pick(f, "assignee", _("Assignee (type a name)"), pick_user, a);

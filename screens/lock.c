@@ -168,8 +168,8 @@ static void lock_draw(tui_screen *s, WINDOW *w, int full)
 {
 	struct lock *lk = tui_screen_data(s);
 	struct egov_session *se = &console_get()->app->session;
-	int rows, cols, y, x, i;
-	char line[512], stars[64];
+	int rows, cols, y, x;
+	char line[512];
 
 	(void)full;
 	getmaxyx(w, rows, cols);
@@ -181,10 +181,8 @@ static void lock_draw(tui_screen *s, WINDOW *w, int full)
 	snprintf(line, sizeof line, _("Type the password of %s to go on."),
 		 se->username ? se->username : "?");
 	tui_draw_text(w, y + 2, 2, cols - 4, line, 0, A_NORMAL);
-	for (i = 0; i < (int)lk->len && i < (int)sizeof stars - 1 && i < 32; i++)
-		stars[i] = '*';
-	stars[i] = '\0';
-	snprintf(line, sizeof line, "%s %s", _("Password:"), stars);
+	/* Like the form's password field: not even the length shows. */
+	snprintf(line, sizeof line, "%s ", _("Password:"));
 	tui_draw_text(w, y + 4, 2, cols - 4, line, 0, tui_style_attr(TUI_STYLE_FIELD));
 	x = 2 + tui_text_width(line);
 	if (lk->note[0])

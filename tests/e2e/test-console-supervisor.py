@@ -167,6 +167,74 @@ def test_workload_and_reassign():
     t.send("q")
     t.wait_for(lambda t: "Workload" in t.line(0) and "Held" not in t.line(0))
     t.send("q")
+    t.wait_for(lambda t: t.line(0).strip() == "Home")
+
+
+def working_days_ahead(n):
+    """The n-th working day after today by the server's calendar."""
+    import datetime
+    off = set()
+    extra = set()
+    today = datetime.date.today()
+    for year in (today.year, today.year + 1):
+        st, _, cal = ctx["sim"].request("GET", f"/api/v1/calendar?year={year}",
+                                        token=ctx["token"])
+        assert st == 200, cal
+        off |= {h["date"] for h in cal["holidays"]}
+        extra |= set(cal.get("working_saturdays", []))
+    day, k, skipped = today, 0, []
+    while k < n:
+        day += datetime.timedelta(days=1)
+        iso = day.isoformat()
+        if iso in off or (day.weekday() >= 5 and iso not in extra):
+            skipped.append(iso)
+            continue
+        k += 1
+    return day
+
+
+def test_apology_due_date_in_working_days():
+    t, sim = ctx["t"], ctx["sim"]
+    st, _, body = sim.request("GET", "/api/v1/dossiers?state=in_progress&limit=5",
+                              token=ctx["token"])
+    d = next(x for x in body["items"] if x["code"][-11:] not in "".join(ctx["tagged"]))
+    t.send(":open " + d["code"] + "\r")
+    t.wait_for("Dossier " + d["code"])
+    t.send("a")
+    t.wait_for("Action")
+    for _ in range(12):
+        if "Apologize" in t.text():
+            break
+        t.send(" ")
+        t.wait_settled()
+    t.key("enter")
+    t.wait_for("New due date")
+    t.send("Late: the land survey is pending")
+    t.key("tab")
+    # New Year's day is a holiday: never offered; the day before is.
+    year = working_days_ahead(0).year
+    t.send(f"01/01/{year + 1}")
+    t.wait_settled()
+    assert t.text().count(f"01/01/{year + 1}") == 1, t.text()   # typed, not offered
+    assert "(+" not in t.text(), t.text()
+    t.send("\x15" + f"31/12/{year}")
+    t.wait_for(lambda t: re.search(rf"31/12/{year} \w+ \(\+\d+\)", t.text()))
+    t.send("\x15" + "7")
+    want = working_days_ahead(7)
+    label = want.strftime("%d/%m/%Y")
+    t.wait_for(label)
+    assert "(+7)" in t.text(), t.text()
+    t.key("enter")              # pick the 7th working day
+    t.wait_settled()
+    t.key("enter")              # submit
+    t.wait_for("queued in the outbox")
+
+    def apologized():
+        st, _, full = sim.request("GET", "/api/v1/dossiers/" + d["id"], token=ctx["token"])
+        ap = full.get("apology") or {}
+        return (ap.get("new_due_at") or "").startswith(want.isoformat())
+    assert egovtest.wait_until(apologized, timeout=60), want
+    t.send("q")
     assert t.quit_from_anywhere() == 0
 
 
