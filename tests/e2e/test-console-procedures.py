@@ -3,6 +3,7 @@
 its name typed without diacritics and by its national code, reads its
 field, online level, processing time, fees per channel written
 "1.000.000 đ" and its documents; in English and in Vietnamese."""
+import csv
 import os
 import sys
 
@@ -75,6 +76,35 @@ def test_procedure_details_with_fees():
     t.send("q")
     t.wait_for(lambda t: "Procedures" in t.line(0) and code not in t.line(0))
     t.send("q")
+    t.wait_for(lambda t: t.line(0).strip() == "Home")
+
+
+def test_officer_has_no_dashboard_but_exports_a_queue():
+    t = ctx["t"]
+    t.send("d")
+    t.wait_for("The dashboard is for heads of unit.")
+    assert t.line(0).strip() == "Home", t.line(0)
+    count = int(t.line(t.row_with("All dossiers")).split()[-1])
+    t.send(":queue all\r")
+    t.wait_for(lambda t: "All dossiers" in t.line(0))
+    t.send(":export\r")
+    t.wait_for("Export")
+    path = os.path.join(ctx["home"], "all.csv")
+    t.key("backspace", 200)
+    t.send(path + "\r")
+    t.wait_for(f"{count} rows written to")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:2] == ["Number", "Applicant"], rows[0]
+    assert len(rows) == count + 1, (len(rows), count)
+    # Exporting again asks before replacing the file.
+    t.send(":export\r")
+    t.wait_for("Export")
+    t.key("backspace", 200)
+    t.send(path + "\r")
+    t.wait_for("Replace it?")
+    t.send("n")
+    t.wait_settled()
     assert t.quit_from_anywhere() == 0
     t.close()
 
