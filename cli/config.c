@@ -67,7 +67,7 @@ void egov_config_init(struct egov_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->color = EGOV_COLOR_AUTO;
 	cfg->sync_interval = 60;
-	cfg->auto_lock = 15;
+	cfg->auto_lock = 10;
 	cfg->log_level = EGOV_LOG_WARN;
 	cfg->timeout = 60;
 }
