@@ -84,6 +84,28 @@ def test_period_changes():
     t.wait_for("agencies · r ranking")
 
 
+def test_a_period_without_dossiers_shows_dashes():
+    t = ctx["t"]
+    t.send("P")
+    t.wait_for("From (DD/MM/YYYY)")
+    t.send("\x15" + "01/01/2001")
+    t.key("tab")
+    t.send("\x15" + "31/01/2001")
+    t.key("enter")
+    t.wait_for("Period: 01/01/2001 – 31/01/2001 (chosen dates)")
+    t.wait_for("agencies · r ranking")
+    for label in ("On-time rate", "Digitisation rate", "Average days"):
+        line = t.line(t.row_with(label))
+        assert line.rstrip().endswith("—") or " — " in line, line
+        assert "0 %" not in line and "0.0" not in line, line
+    assert " 0" in t.line(t.row_with("Received")), t.text()
+    t.send("p")     # back to a preset period with dossiers
+    t.wait_for("(this month)")
+    t.send("p")
+    t.wait_for("(last 3 months)")
+    t.wait_for("agencies · r ranking")
+
+
 def test_ranking_and_export():
     t = ctx["t"]
     t.send("r")
