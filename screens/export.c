@@ -162,46 +162,28 @@ static const struct tui_column queue_export_cols[] = {
 	{ N_("Working days left"), 0, 0, 0, 0 },
 };
 
-static int add_queue_rows(struct console *con, ecache_queue q, struct table *tb)
+static int add_queue_row(const ecache_row *r, void *ud)
 {
-	ecache_rows rows;
-	char after[512] = "";
-	int got;
+	struct table *tb = ud;
+	long k = table_add(tb, r->id);
+	char buf[32];
 
-	ecache_rows_init(&rows);
-	do {
-		int i;
-
-		got = ecache_queue_window(con->app->cache, q, con->app->session.user_id,
-					  ECACHE_SORT_DUE, after, 500, &rows);
-		for (i = 0; i < got; i++) {
-			const ecache_row *r = &rows.rows[i];
-			long k = table_add(tb, r->id);
-			char buf[32];
-
-			if (k < 0) {
-				got = -1;
-				break;
-			}
-			table_set(tb, k, 0, r->code);
-			table_set(tb, k, 1, r->applicant_name);
-			table_set(tb, k, 2, r->procedure_name);
-			table_set(tb, k, 3, label_state(r->state));
-			label_date(r->received_at, buf, sizeof buf);
-			table_set(tb, k, 4, buf);
-			label_date(r->has_due ? r->due_at : 0, buf, sizeof buf);
-			table_set(tb, k, 5, buf);
-			if (r->has_due)
-				snprintf(buf, sizeof buf, "%d", r->working_days_left);
-			else
-				buf[0] = '\0';
-			table_set(tb, k, 6, buf);
-		}
-		if (got > 0)
-			snprintf(after, sizeof after, "%s", rows.rows[got - 1].key);
-	} while (got == 500);
-	ecache_rows_release(&rows);
-	return got < 0 ? -1 : 0;
+	if (k < 0)
+		return -1;
+	table_set(tb, k, 0, r->code);
+	table_set(tb, k, 1, r->applicant_name);
+	table_set(tb, k, 2, r->procedure_name);
+	table_set(tb, k, 3, label_state(r->state));
+	label_date(r->received_at, buf, sizeof buf);
+	table_set(tb, k, 4, buf);
+	label_date(r->has_due ? r->due_at : 0, buf, sizeof buf);
+	table_set(tb, k, 5, buf);
+	if (r->has_due)
+		snprintf(buf, sizeof buf, "%d", r->working_days_left);
+	else
+		buf[0] = '\0';
+	table_set(tb, k, 6, buf);
+	return 0;
 }
 
 static const struct tui_column home_export_cols[] = {
@@ -261,7 +243,8 @@ int export_top_screen(struct console *con)
 			if (strcmp(label_queue((ecache_queue)q), tui_screen_title(s)) == 0)
 				break;
 		if (q < ECACHE_Q_COUNT)
-			rc = add_queue_rows(con, (ecache_queue)q, tb);
+			rc = table_each_queue_row(con->app->cache, (ecache_queue)q,
+						  con->app->session.user_id, add_queue_row, tb);
 	}
 	if (rc < 0 || table_build_view(tb) < 0) {
 		tui_message(con->t, TUI_MSG_ERROR, "%s", _("Cannot read the list to export."));

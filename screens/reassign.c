@@ -36,40 +36,30 @@ struct held {
 	int stale;
 };
 
+static int add_held_row(const ecache_row *r, void *ud)
+{
+	struct held *h = ud;
+	long k = table_add(&h->tb, r->id);
+	char buf[64];
+
+	if (k < 0)
+		return -1;
+	label_due(r, buf, sizeof buf);
+	table_set(&h->tb, k, 0, buf);
+	table_set(&h->tb, k, 1, r->code);
+	table_set(&h->tb, k, 2, r->applicant_name);
+	snprintf(buf, sizeof buf, "%s%s", label_state(r->state), r->pending ? " *" : "");
+	table_set(&h->tb, k, 3, buf);
+	table_set_style(&h->tb, k, row_urgency_style(r));
+	return 0;
+}
+
 static int fill(struct held *h)
 {
 	struct console *con = console_get();
-	ecache_rows rows;
-	char after[512] = "";
-	int got;
 
 	table_clear(&h->tb);
-	ecache_rows_init(&rows);
-	do {
-		int i;
-
-		got = ecache_queue_window(con->app->cache, ECACHE_Q_MINE, h->officer_id,
-					  ECACHE_SORT_DUE, after, 500, &rows);
-		for (i = 0; i < got; i++) {
-			const ecache_row *r = &rows.rows[i];
-			long k = table_add(&h->tb, r->id);
-			char buf[64];
-
-			if (k < 0)
-				break;
-			label_due(r, buf, sizeof buf);
-			table_set(&h->tb, k, 0, buf);
-			table_set(&h->tb, k, 1, r->code);
-			table_set(&h->tb, k, 2, r->applicant_name);
-			snprintf(buf, sizeof buf, "%s%s", label_state(r->state),
-				 r->pending ? " *" : "");
-			table_set(&h->tb, k, 3, buf);
-			table_set_style(&h->tb, k, row_urgency_style(r));
-		}
-		if (got > 0)
-			snprintf(after, sizeof after, "%s", rows.rows[got - 1].key);
-	} while (got == 500);
-	ecache_rows_release(&rows);
+	table_each_queue_row(con->app->cache, ECACHE_Q_MINE, h->officer_id, add_held_row, h);
 	return table_build_view(&h->tb);
 }
 

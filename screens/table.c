@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +214,30 @@ void table_sort(struct table *tb, int col, int desc)
 	tb->sort_col = col;
 	tb->sort_desc = desc;
 	table_build_view(tb);
+}
+
+/* ---- filling from the cache ------------------------------------------------- */
+
+int table_each_queue_row(ecache *c, ecache_queue q, const char *user_id,
+			 int (*fn)(const ecache_row *r, void *ud), void *ud)
+{
+	enum { WINDOW = 500 };
+	ecache_rows rows;
+	char after[512] = "";
+	int got, i, rc = 0;
+
+	ecache_rows_init(&rows);
+	do {
+		got = ecache_queue_window(c, q, user_id, ECACHE_SORT_DUE, after, WINDOW, &rows);
+		if (got < 0)
+			rc = -1;
+		for (i = 0; i < got && rc == 0; i++)
+			rc = fn(&rows.rows[i], ud);
+		if (got > 0)
+			snprintf(after, sizeof after, "%s", rows.rows[got - 1].key);
+	} while (got == WINDOW && rc == 0);
+	ecache_rows_release(&rows);
+	return rc;
 }
 
 /* ---- as a list source ------------------------------------------------------- */

@@ -38,6 +38,12 @@ const char *table_cell(const struct table *tb, size_t vrow, int col);
 const char *table_id(const struct table *tb, size_t vrow);
 extern const struct tui_list_source table_source;
 
+/* Call fn on every row of a cache queue, in due order, reading it by
+ * keyset windows; fn returns 0 to go on, -1 to stop.  0, or -1 when the
+ * cache failed or fn stopped. */
+int table_each_queue_row(ecache *c, ecache_queue q, const char *user_id,
+			 int (*fn)(const ecache_row *r, void *ud), void *ud);
+
 /* ---- export.c ----------------------------------------------------------- */
 
 /* Write tb's view as RFC 4180 CSV (header of column titles, translated).

@@ -37,28 +37,29 @@ struct workload {
 	int stale;
 };
 
-/* How many rows of queue q each assignee holds: counts[i] for users[i]. */
+/* How many rows of a queue each assignee holds: counts[i] for users[i]. */
+struct tally {
+	const eapi_user_list *users;
+	long long *counts;
+};
+
+static int tally_row(const ecache_row *r, void *ud)
+{
+	struct tally *ty = ud;
+	size_t u;
+
+	for (u = 0; r->assignee_id && u < ty->users->n; u++)
+		if (strcmp(r->assignee_id, ty->users->items[u].id) == 0)
+			ty->counts[u]++;
+	return 0;
+}
+
 static void count_by_assignee(ecache *c, ecache_queue q, const eapi_user_list *users,
 			      long long *counts)
 {
-	ecache_rows rows;
-	char after[512] = "";
-	int got;
-	size_t u;
+	struct tally ty = { users, counts };
 
-	ecache_rows_init(&rows);
-	do {
-		int i;
-
-		got = ecache_queue_window(c, q, NULL, ECACHE_SORT_DUE, after, 500, &rows);
-		for (i = 0; i < got; i++)
-			for (u = 0; rows.rows[i].assignee_id && u < users->n; u++)
-				if (strcmp(rows.rows[i].assignee_id, users->items[u].id) == 0)
-					counts[u]++;
-		if (got > 0)
-			snprintf(after, sizeof after, "%s", rows.rows[got - 1].key);
-	} while (got == 500);
-	ecache_rows_release(&rows);
+	table_each_queue_row(c, q, NULL, tally_row, &ty);
 }
 
 static void count_cell(struct table *tb, long k, int col, long long v)
