@@ -67,6 +67,7 @@ def test_procedure_details_with_fees():
     t.wait_settled()
     t.key("enter")
     t.wait_for(lambda t: code in t.line(0))
+    t.wait_settled()
     text = t.text()
     fee = next(f for f in p["fees"] if f["amount_vnd"] >= 1000)
     assert vnd(fee["amount_vnd"]) + " / " + vnd(fee["online_amount_vnd"]) in text, text
@@ -121,6 +122,7 @@ def test_vietnamese_catalogue():
     t.wait_settled()
     t.key("enter")
     t.wait_for("Thành phần hồ sơ:")
+    t.wait_settled()
     text = t.text()
     assert "Lĩnh vực:" in text and "Chứng thực" in text, text
     assert "2.000 đ / 2.000 đ" in text, text

@@ -52,6 +52,7 @@ def test_dashboard_shows_the_servers_figures():
     t.send("d")
     t.wait_for(lambda t: "Dashboard" in t.line(0))
     t.wait_for("agencies · r ranking")
+    t.wait_settled()            # the whole frame, not its first lines
     rep = ctx["report"]
     received = sum(r["received"] for r in rep)
     late = sum(r["finished_late"] for r in rep)
@@ -82,6 +83,7 @@ def test_period_changes():
     t.send("p")     # this year -> last 12 months
     t.wait_for("last 12 months")
     t.wait_for("agencies · r ranking")
+    t.wait_settled()            # the whole frame, not its first lines
 
 
 def test_a_period_without_dossiers_shows_dashes():
@@ -94,6 +96,7 @@ def test_a_period_without_dossiers_shows_dashes():
     t.key("enter")
     t.wait_for("Period: 01/01/2001 – 31/01/2001 (chosen dates)")
     t.wait_for("agencies · r ranking")
+    t.wait_settled()            # the whole frame, not its first lines
     for label in ("On-time rate", "Digitisation rate", "Average days"):
         line = t.line(t.row_with(label))
         assert line.rstrip().endswith("—") or " — " in line, line
@@ -104,6 +107,7 @@ def test_a_period_without_dossiers_shows_dashes():
     t.send("p")
     t.wait_for("(last 3 months)")
     t.wait_for("agencies · r ranking")
+    t.wait_settled()            # the whole frame, not its first lines
 
 
 def test_ranking_and_export():
@@ -269,6 +273,7 @@ def test_vietnamese_dashboard_ascii():
     t.send("d")
     t.wait_for("Bảng điều khiển")
     t.wait_for("cơ quan · r xếp hạng")
+    t.wait_settled()
     assert "Tỷ lệ đúng hạn" in t.text(), t.text()
     assert "Kỳ: 01/01/" in t.text(), t.text()
     line = t.line(t.row_with("Tỷ lệ đúng hạn"))

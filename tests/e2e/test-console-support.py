@@ -41,6 +41,7 @@ def test_diagnostics_online():
     t.send("i")
     t.wait_for(lambda t: "Diagnostics" in t.line(0))
     t.wait_for("valid (GET /me answered in")
+    t.wait_settled()
     text = t.text()
     assert sim.url in text, text
     assert "plain HTTP" in text, text
@@ -51,6 +52,7 @@ def test_diagnostics_online():
     assert re.search(r"Request id:\s+[0-9a-f]{8}-[0-9a-f-]{27}", text), text
     t.send("j" * 20)
     t.wait_for("Outbox:")
+    t.wait_settled()
     assert re.search(r"Cache:\s+[\d.]+ kB, [\d.]+ dossiers", t.text()), t.text()
     assert "checked at start: good" in t.text(), t.text()
 
@@ -92,6 +94,7 @@ def test_vietnamese_diagnostics():
     t.send(":diagnostics\r")
     t.wait_for(lambda t: "Chẩn đoán" in t.line(0))
     t.wait_for("hợp lệ (GET /me trả lời sau")
+    t.wait_settled()
     text = t.text()
     assert "Độ trễ:" in text and "Lệch đồng hồ:" in text, text
     assert "Đồng bộ gần nhất:" in text, text
