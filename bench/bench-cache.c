@@ -12,7 +12,8 @@
  * Prints "name: value unit" lines (bench/bench_cache.py reads them) with
  * medians.  Not a test; run by bench/run.  --quick uses 100,000 dossiers,
  * --dossiers N any number, --keep DIR leaves the cache there (and a cache
- * already there with enough dossiers is measured without filling again).
+ * already there is filled up to N, or measured as it is when it holds
+ * enough), --updates N pages of updates to time (20).
  */
 #include "config.h"
 
@@ -219,7 +220,8 @@ main(int argc, char **argv)
 	/* fill, timing the last pages (the cache is nearly full then) */
 	n = 0;
 	t0 = now_ms();
-	for (i = ecache_dossier_count(c) >= total ? total : 0; i < total; i += 1000) {
+	/* a kept cache is filled up from what it holds (whole pages) */
+	for (i = ecache_dossier_count(c) / 1000 * 1000; i < total; i += 1000) {
 		int m = total - i < 1000 ? (int)(total - i) : 1000;
 		eapi_change_page *p = page(i, m, 1, now);
 		double s = now_ms();

@@ -64,10 +64,15 @@ ecache *ecache_open(const char *server_url, const char *username,
 
 /* Open the cache at an explicit path (tests, tools); the outbox file is
  * path + ".outbox.db".  The folder must exist.  At open the schema is
- * migrated to the current version and PRAGMA quick_check is run: a damaged
- * cache is renamed "<path>.damaged-<YYYYmmdd-HHMMSS>" and a new one created
- * (it then resyncs from the beginning); a damaged outbox file is renamed the
- * same way and every row still readable is copied into the new one. */
+ * migrated to the current version and the files are checked with PRAGMA
+ * quick_check: the outbox always whole; the dossier cache whole when it is
+ * under 32 MB or was not closed cleanly (its -wal is left), otherwise its
+ * schema and small tables, so a big cache opens in milliseconds.  A
+ * damaged cache is renamed "<path>.damaged-<YYYYmmdd-HHMMSS>" and a new one
+ * created (it then resyncs from the beginning); a damaged outbox file is
+ * renamed the same way and every row still readable is copied into the
+ * new one.  Memory stays small whatever the cache holds (a 12 MiB page
+ * cache, no memory map). */
 ecache *ecache_open_path(const char *path, char *err, size_t errlen);
 
 /* Close; NULL is allowed.  Everything written is already durable. */

@@ -258,8 +258,13 @@ open_connection(ecache *c, char *err, size_t errlen)
 		 "PRAGMA mmap_size = 0;"
 		 "PRAGMA temp_store = MEMORY;"
 		 /* checkpoint less often: a page touched by several change-feed
-		  * pages between checkpoints is written back once */
-		 "PRAGMA wal_autocheckpoint = 8192;"
+		  * pages between checkpoints is written back once.  A page of
+		  * 1,000 changes to a million dossiers dirties some 6,000 index
+		  * pages; every 8,192 cost a checkpoint nearly every other page,
+		  * a third of the time of applying them.  After a checkpoint the
+		  * log file is cut back to 64 MB. */
+		 "PRAGMA wal_autocheckpoint = 16384;"
+		 "PRAGMA journal_size_limit = 67108864;"
 		 "ATTACH DATABASE '%s' AS ob;"
 		 "PRAGMA ob.journal_mode = WAL;"
 		 "PRAGMA ob.synchronous = FULL;", q);
