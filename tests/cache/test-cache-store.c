@@ -113,6 +113,12 @@ migrate_from(int v)
 	/* v2 added fetched_at */
 	assert_true(pragma_int(db, "SELECT count(*) FROM pragma_table_info('etags') "
 			       "WHERE name = 'fetched_at'") == 1);
+	/* v3 added the counters and dropped an index (test-cache-counts.c
+	 * migrates a v2 cache holding dossiers) */
+	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+			       "('queue_counts', 'due_counts')") == 2);
+	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
+			       "'dossiers_state_recv'") == 0);
 	sqlite3_close(db);
 	l = ecache_get_agencies(f->c);
 	if (v > 0) {
@@ -252,6 +258,44 @@ test_damaged_cache_moved_aside_outbox_kept(void **state)
 	fx_free(f);
 }
 
+/* A cache over 32 MB closed cleanly opens with a light check (a whole one
+ * would cost a millisecond per megabyte before the first screen); one left
+ * with its -wal, as after a crash, is checked whole and damage found. */
+static void
+test_big_cache_checked_whole_after_unclean_close(void **state)
+{
+	fx *f = fx_new();
+	char wal[400];
+	sqlite3 *db;
+	FILE *fp;
+
+	(void)state;
+	fx_put(f, fx_dossier("d1", 1, "Nguyễn Văn An", EAPI_STATE_RECEIVED, NULL, 0));
+	ecache_close(f->c);
+	f->c = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE pad(x);"
+				      "INSERT INTO pad VALUES (zeroblob(34 * 1024 * 1024));"
+				      "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	damage(f->path, 1);	/* a page of the padding's overflow chain */
+	fx_reopen(f);
+	assert_int_equal(ecache_was_recovered(f->c), 0);
+	assert_int_equal(ecache_dossier_count(f->c), 1);
+	ecache_close(f->c);
+	f->c = NULL;
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	fp = fopen(wal, "w");
+	assert_non_null(fp);
+	fputs("left by a program that did not close the cache", fp);
+	fclose(fp);
+	fx_reopen(f);
+	assert_int_equal(ecache_was_recovered(f->c), 1);
+	assert_int_equal(count_aside(f->dir, "cache.db.damaged-"), 1);
+	assert_int_equal(ecache_dossier_count(f->c), 0);
+	fx_free(f);
+}
+
 static void
 test_damaged_outbox_salvaged(void **state)
 {
@@ -307,6 +351,7 @@ main(void)
 		cmocka_unit_test(test_wal_and_sync_settings),
 		cmocka_unit_test(test_damaged_cache_moved_aside_outbox_kept),
 		cmocka_unit_test(test_damaged_outbox_salvaged),
+		cmocka_unit_test(test_big_cache_checked_whole_after_unclean_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
