@@ -301,7 +301,12 @@ def egov_console(bench, sim, n, argv, env):
          "one-row scroll": (KEYS["pgdn"], DOWN, None),
          "page": (None, KEYS["pgdn"], None),
          "screen change": (None, "\r", "q")},
-        (DOWN, UP), ("/", "n"), env=env, budgets=True,
+        # The cache skips one-letter words (a lone letter narrows nothing
+        # and would cost a big cache hundreds of ms), so the first keystroke
+        # that searches is the second: `/n` is typed first, `g` is timed
+        # ("ng" prefixes Nguyễn, the commonest name: the filter's 1,000
+        # matches, its largest answer).
+        (DOWN, UP), ("/n", "g"), env=env, budgets=True,
         memory_note=f"{n:,} cached dossiers")
 
 
@@ -368,7 +373,9 @@ def run(bench, built):
                           "(less and tig scroll one line; in less Down also scrolls, it has no "
                           "selection); page = PgDn; screen change = `h` (help) and back; search "
                           "keystroke = one letter typed after `/` (less with --incsearch, so it "
-                          "searches as you type; tig searches on Enter). Bytes are medians of "
+                          "searches as you type; tig searches on Enter; egov: `g` after `/n`, "
+                          "since its cache skips one-letter words and `ng` is the first "
+                          "keystroke that searches, here 1,000 matches). Bytes are medians of "
                           "repeated moves; key to settled is the time from writing the key to "
                           "the last byte of the answer (30 ms of quiet ends it). Data: less reads a "
                           "100,000-line file of dossier rows, tig a repository of 100,000 "
