@@ -69,34 +69,52 @@ wants_full_check(const char *path, const struct stat *sb)
 	return stat(wal, &ws) == 0 && ws.st_size > 0;
 }
 
-/* 1 healthy (or absent or empty), 0 damaged.  whole: always check every
- * page (the outbox); otherwise wants_full_check() decides. */
+/* Whether an SQLite result says the file itself is damaged, as opposed to
+ * the disk being full, read-only, or the file busy or out of reach: those
+ * are no reason to move a file aside, and moving the outbox aside on a
+ * full disk lost the person's queued actions. */
 static int
-file_healthy(const char *path, int whole)
+is_damage(int rc)
+{
+	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+/* 1 healthy (or absent or empty), 0 damaged, -1 could not be checked
+ * (message in err).  whole: always check every page (the outbox);
+ * otherwise wants_full_check() decides. */
+static int
+file_healthy(const char *path, int whole, char *err, size_t errlen)
 {
 	struct stat sb;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	const char *sql = "PRAGMA quick_check";
-	int healthy = 0;
+	int rc, result = -1;
 
 	if (stat(path, &sb) < 0 || sb.st_size == 0)
 		return 1;
 	if (!whole && !wants_full_check(path, &sb))
 		sql = "PRAGMA quick_check(meta)";
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		goto cleanup;
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto cleanup;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
-		healthy = v && strcmp(v, "ok") == 0;
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(db, 1);
+		sqlite3_busy_timeout(db, 5000);
+		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	}
-cleanup:
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		result = v && strcmp(v, "ok") == 0;
+	} else if (is_damage(rc)) {
+		result = 0;
+	} else {
+		snprintf(err, errlen, "checking %s: %s", path,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	return healthy;
+	return result;
 }
 
 /* Rename path (and its -wal) aside; the -shm is only an index and goes.
@@ -130,9 +148,10 @@ int
 ecache_recover_cache(const char *path, char *err, size_t errlen)
 {
 	char aside[4200];
+	int r = file_healthy(path, 0, err, errlen);
 
-	if (file_healthy(path, 0))
-		return 0;
+	if (r != 0)
+		return r > 0 ? 0 : -1;
 	if (move_aside(path, aside, sizeof aside, err, errlen) < 0)
 		return -1;
 	return 1;
@@ -224,9 +243,10 @@ int
 ecache_recover_outbox(const char *path, char *err, size_t errlen)
 {
 	char aside[4200];
+	int r = file_healthy(path, 1, err, errlen);
 
-	if (file_healthy(path, 1))
-		return 0;
+	if (r != 0)
+		return r > 0 ? 0 : -1;
 	if (move_aside(path, aside, sizeof aside, err, errlen) < 0)
 		return -1;
 	if (salvage_rows(path, aside, err, errlen) < 0)

@@ -273,10 +273,8 @@ def test_read_only_folder():
 
 # Known bugs of other components: TAP TODO (expected failure) until fixed.
 KNOWN_BUGS = {
-    "test_disk_full": "cache/recover.c file_healthy() takes an I/O error (ENOSPC) for damage "
-                      "and moves the outbox aside; its queued rows vanish",
-    "test_file_size_limit": "cache/recover.c file_healthy() takes an I/O error (EFBIG) for "
-                            "damage and moves the outbox aside; its queued rows vanish",
+    "test_file_size_limit": "cli: with RLIMIT_FSIZE 0, `egov act --push` fails with 'not logged "
+                            "in' (the session file cannot be written) instead of naming the cause",
 }
 FAILED = []
 
