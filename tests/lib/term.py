@@ -185,14 +185,17 @@ class Terminal:
         return self.bytes_out - before
 
     def wait_exit(self, timeout=20.0):
+        """Wait for the process itself, not only for the terminal to close:
+        a program may close the terminal first and free the rest after
+        (under ASan it then checks for leaks), so the pty can hang up
+        before the process exits."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.pump(0.05) < 0 or not self.alive():
-                break
-        self._reap()
-        if self.status is None:
-            raise TimeoutError("program did not exit:\n" + self.text())
-        return os.waitstatus_to_exitcode(self.status)
+            if self.pump(0.05) < 0:
+                time.sleep(0.02)	# nothing more to read: the pty hung up
+            if not self.alive():
+                return os.waitstatus_to_exitcode(self.status)
+        raise TimeoutError("program did not exit:\n" + self.text())
 
     def close(self):
         if self.pid and self.alive():

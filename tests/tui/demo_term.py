@@ -5,35 +5,9 @@ test-tui-screens.py import it from their own folder."""
 import os
 import time
 
-import pyte
 import tap
 from term import Terminal
 
-
-# pyte 0.8 lacks SU/SD (CSI S, CSI T), which ncurses uses to scroll a
-# region by several lines on xterm; real terminals have them.
-def _scroll_up(self, count=None):
-    y, x = self.cursor.y, self.cursor.x
-    top, bottom = self.margins or (0, self.lines - 1)
-    self.cursor.y = bottom
-    for _ in range(count or 1):
-        self.index()
-    self.cursor.y, self.cursor.x = y, x
-
-
-def _scroll_down(self, count=None):
-    y, x = self.cursor.y, self.cursor.x
-    top, bottom = self.margins or (0, self.lines - 1)
-    self.cursor.y = top
-    for _ in range(count or 1):
-        self.reverse_index()
-    self.cursor.y, self.cursor.x = y, x
-
-
-if "S" not in pyte.Stream.csi:
-    pyte.Screen.scroll_up = _scroll_up
-    pyte.Screen.scroll_down = _scroll_down
-    pyte.Stream.csi = dict(pyte.Stream.csi, S="scroll_up", T="scroll_down")
 
 DEMO = os.path.join(os.environ.get("EGOV_BUILDDIR", "."), "tests/tui/tui-demo")
 ESC = "\x1b"
@@ -56,14 +30,8 @@ def start(cols=80, rows=24, term="xterm-256color", **extra):
 
 
 def wait_gone(t, timeout=20.0):
-    """Exit status once the process is reaped (the pty may report EOF a
-    moment before the process can be waited for)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        t.pump(0.05)
-        if not t.alive():
-            return os.waitstatus_to_exitcode(t.status)
-    raise TimeoutError("program did not exit:\n" + t.text())
+    """Exit status once the process is reaped."""
+    return t.wait_exit(timeout)
 
 
 def quit_cleanly(t):
