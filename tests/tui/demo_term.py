@@ -3,7 +3,6 @@ pseudo-terminal read through pyte (tests/lib/term.py), waiting for it to
 exit, and finding the selected row.  test-tui-e2e.py and
 test-tui-screens.py import it from their own folder."""
 import os
-import time
 
 import tap
 from term import Terminal
