@@ -254,25 +254,30 @@ DECODE_LIST(eai_decode_users, eapi_user_list, eapi_user, "users", "users",
 /* ---- procedures ---------------------------------------------------------- */
 
 void
+eapi_procedure_release(eapi_procedure *p)
+{
+	size_t j;
+
+	free(p->id); free(p->code); free(p->name); free(p->field); free(p->online_level);
+	for (j = 0; j < p->n_fees; j++)
+		free(p->fees[j].name);
+	free(p->fees);
+	for (j = 0; j < p->n_documents; j++) {
+		free(p->documents[j].code);
+		free(p->documents[j].name);
+	}
+	free(p->documents);
+}
+
+void
 eapi_procedure_list_free(eapi_procedure_list *l)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!l)
 		return;
-	for (i = 0; i < l->n; i++) {
-		eapi_procedure *p = &l->items[i];
-
-		free(p->id); free(p->code); free(p->name); free(p->field); free(p->online_level);
-		for (j = 0; j < p->n_fees; j++)
-			free(p->fees[j].name);
-		free(p->fees);
-		for (j = 0; j < p->n_documents; j++) {
-			free(p->documents[j].code);
-			free(p->documents[j].name);
-		}
-		free(p->documents);
-	}
+	for (i = 0; i < l->n; i++)
+		eapi_procedure_release(&l->items[i]);
 	free(l->items);
 	free(l);
 }

@@ -147,28 +147,12 @@ fill(sqlite3_stmt *st, eapi_procedure *p)
 	json_decref(docs);
 }
 
-static void
-procedure_release(eapi_procedure *p)
-{
-	size_t j;
-
-	free(p->id); free(p->code); free(p->name); free(p->field); free(p->online_level);
-	for (j = 0; j < p->n_fees; j++)
-		free(p->fees[j].name);
-	free(p->fees);
-	for (j = 0; j < p->n_documents; j++) {
-		free(p->documents[j].code);
-		free(p->documents[j].name);
-	}
-	free(p->documents);
-}
-
 void
 ecache_procedure_free(eapi_procedure *p)
 {
 	if (!p)
 		return;
-	procedure_release(p);
+	eapi_procedure_release(p);
 	free(p);
 }
 

@@ -431,6 +431,10 @@ void eapi_report_free(eapi_report *r);
  * side effects: decoding a LOGIN answer does not change any client. */
 int eapi_decode_answer(eapi_op op, const char *body, size_t len, eapi_completion *comp);
 
+/* Free what one procedure holds, not the procedure itself (for a caller
+ * that builds procedures of its own, such as a cache reading them back). */
+void eapi_procedure_release(eapi_procedure *p);
+
 #ifdef __cplusplus
 }
 #endif
