@@ -56,6 +56,16 @@ sqlite3_stmt *ecache_stmt(ecache *c, const char *sql);
 int ecache_exec(ecache *c, const char *sql);
 /* Step a bound statement that returns no rows and reset it; 0 or -1. */
 int ecache_step_done(ecache *c, sqlite3_stmt *st, const char *what);
+/* Step a bound statement to its end, one item of `size` bytes a row, filled
+ * by fill() into a zeroed slot at the end of a growing array: `items` is the
+ * address of the caller's array pointer (an eapi_agency ** for a list of
+ * agencies), *n its count.  0, or -1 with the error set ("out of memory",
+ * or SQLite's named by `what`); either way st is reset and the rows filled
+ * so far stay in the array, so the caller's one free function releases
+ * them. */
+typedef void ecache_fill_fn(sqlite3_stmt *st, void *item);
+int ecache_step_rows(ecache *c, sqlite3_stmt *st, void *items, size_t *n, size_t size,
+		     ecache_fill_fn *fill, const char *what);
 
 int ecache_begin(ecache *c);
 int ecache_commit(ecache *c);

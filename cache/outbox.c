@@ -194,8 +194,9 @@ ecache_outbox_list_release(ecache_outbox_list *l)
 	"result_version"
 
 static void
-row_from(sqlite3_stmt *st, ecache_outbox_row *r)
+row_from(sqlite3_stmt *st, void *item)
 {
+	ecache_outbox_row *r = item;
 	const char *key = (const char *)sqlite3_column_text(st, 5);
 
 	memset(r, 0, sizeof *r);
@@ -224,31 +225,16 @@ ecache_outbox_list_get(ecache *c, unsigned mask, const char *dossier_id,
 	sqlite3_stmt *st = ecache_stmt(c, "SELECT " ROW_COLUMNS " FROM ob.outbox "
 				       "WHERE (?1 IS NULL OR dossier_id = ?1) "
 				       "AND ((?2 >> status) & 1) ORDER BY seq");
-	size_t cap = 0;
-	int rc;
 
 	ecache_outbox_list_release(out);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, dossier_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (long long)mask);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			ecache_outbox_row *more = realloc(out->rows, (cap = cap ? cap * 2 : 16) * sizeof *more);
-			if (!more) {
-				sqlite3_reset(st);
-				ecache_outbox_list_release(out);
-				ecache_seterr(c, "out of memory");
-				return -1;
-			}
-			out->rows = more;
-		}
-		row_from(st, &out->rows[out->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (ecache_step_rows(c, st, &out->rows, &out->n, sizeof *out->rows, row_from,
+			     "outbox") < 0) {
 		ecache_outbox_list_release(out);
-		return ecache_sqlerr(c, "outbox");
+		return -1;
 	}
 	return (int)out->n;
 }

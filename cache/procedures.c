@@ -109,8 +109,9 @@ str_at(json_t *o, const char *key)
 }
 
 static void
-fill(sqlite3_stmt *st, eapi_procedure *p)
+fill(sqlite3_stmt *st, void *item)
 {
+	eapi_procedure *p = item;
 	json_t *fees, *docs, *v;
 	size_t i;
 
@@ -164,36 +165,15 @@ ecache_get_procedures(ecache *c)
 {
 	sqlite3_stmt *st = ecache_stmt(c, "SELECT " PROC_COLUMNS " FROM procedures ORDER BY code, id");
 	eapi_procedure_list *l = calloc(1, sizeof *l);
-	size_t cap = 0;
-	int rc;
 
 	c->errmsg[0] = '\0';
-	if (!st || !l)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			eapi_procedure *more = realloc(l->items, (cap = cap ? cap * 2 : 64) * sizeof *more);
-			if (!more)
-				goto fail;
-			l->items = more;
-		}
-		fill(st, &l->items[l->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		ecache_sqlerr(c, "procedures");
-		goto fail;
-	}
-	if (l->n == 0) {
+	if (!st || !l ||
+	    ecache_step_rows(c, st, &l->items, &l->n, sizeof *l->items, fill, "procedures") < 0 ||
+	    l->n == 0) {
 		eapi_procedure_list_free(l);
 		return NULL;
 	}
 	return l;
-fail:
-	if (st)
-		sqlite3_reset(st);
-	eapi_procedure_list_free(l);
-	return NULL;
 }
 
 eapi_procedure *

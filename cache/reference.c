@@ -130,46 +130,32 @@ fail:
 
 #define COL(i) ecache_strdup((const char *)sqlite3_column_text(st, (i)))
 
+static void
+agency_from_row(sqlite3_stmt *st, void *item)
+{
+	eapi_agency *a = item;
+
+	a->id = COL(0); a->code = COL(1); a->name = COL(2);
+	a->short_name = COL(3); a->parent_id = COL(4);
+	a->level = (eapi_agency_level)sqlite3_column_int(st, 5);
+}
+
 eapi_agency_list *
 ecache_get_agencies(ecache *c)
 {
 	sqlite3_stmt *st = ecache_stmt(c, "SELECT id, code, name, short_name, parent_id, level "
 				       "FROM agencies ORDER BY code, id");
 	eapi_agency_list *l = calloc(1, sizeof *l);
-	size_t cap = 0;
-	int rc;
 
 	c->errmsg[0] = '\0';
-	if (!st || !l)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		eapi_agency *a;
-		if (l->n == cap) {
-			eapi_agency *more = realloc(l->items, (cap = cap ? cap * 2 : 32) * sizeof *more);
-			if (!more)
-				goto fail;
-			l->items = more;
-		}
-		a = &l->items[l->n++];
-		a->id = COL(0); a->code = COL(1); a->name = COL(2);
-		a->short_name = COL(3); a->parent_id = COL(4);
-		a->level = (eapi_agency_level)sqlite3_column_int(st, 5);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		ecache_sqlerr(c, "agencies");
-		goto fail;
-	}
-	if (l->n == 0) {
+	if (!st || !l ||
+	    ecache_step_rows(c, st, &l->items, &l->n, sizeof *l->items, agency_from_row,
+			     "agencies") < 0 ||
+	    l->n == 0) {
 		eapi_agency_list_free(l);
 		return NULL;
 	}
 	return l;
-fail:
-	if (st)
-		sqlite3_reset(st);
-	eapi_agency_list_free(l);
-	return NULL;
 }
 
 static int
@@ -228,8 +214,10 @@ fail:
 }
 
 static void
-user_from_row(sqlite3_stmt *st, eapi_user *u)
+user_from_row(sqlite3_stmt *st, void *item)
 {
+	eapi_user *u = item;
+
 	u->id = COL(0); u->username = COL(1); u->full_name = COL(2);
 	u->agency_id = COL(3); u->title = COL(4);
 	u->role = (eapi_role)sqlite3_column_int(st, 5);
@@ -244,38 +232,18 @@ ecache_get_users(ecache *c, const char *agency_id)
 		: ecache_stmt(c, "SELECT id, username, full_name, agency_id, title, role FROM users "
 			      "WHERE scope <> 'me' GROUP BY id ORDER BY name_key, id");
 	eapi_user_list *l = calloc(1, sizeof *l);
-	size_t cap = 0;
-	int rc;
 
 	c->errmsg[0] = '\0';
-	if (!st || !l)
-		goto fail;
-	if (agency_id)
+	if (st && agency_id)
 		sqlite3_bind_text(st, 1, agency_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			eapi_user *more = realloc(l->items, (cap = cap ? cap * 2 : 32) * sizeof *more);
-			if (!more)
-				goto fail;
-			l->items = more;
-		}
-		user_from_row(st, &l->items[l->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		ecache_sqlerr(c, "users");
-		goto fail;
-	}
-	if (l->n == 0) {
+	if (!st || !l ||
+	    ecache_step_rows(c, st, &l->items, &l->n, sizeof *l->items, user_from_row,
+			     "users") < 0 ||
+	    l->n == 0) {
 		eapi_user_list_free(l);
 		return NULL;
 	}
 	return l;
-fail:
-	if (st)
-		sqlite3_reset(st);
-	eapi_user_list_free(l);
-	return NULL;
 }
 
 static eapi_user *

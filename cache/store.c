@@ -136,6 +136,37 @@ ecache_step_done(ecache *c, sqlite3_stmt *st, const char *what)
 }
 
 int
+ecache_step_rows(ecache *c, sqlite3_stmt *st, void *items, size_t *n, size_t size,
+		 ecache_fill_fn *fill, const char *what)
+{
+	char *arr;
+	size_t cap = *n;
+	int rc;
+
+	/* The caller's pointer is of its own item type: copied, not cast, so
+	 * that no pointer is read through another type's lvalue. */
+	memcpy(&arr, items, sizeof arr);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			char *more = realloc(arr, (cap = cap ? cap * 2 : 16) * size);
+
+			if (!more)
+				break;
+			arr = more;
+			memcpy(items, &arr, sizeof arr);
+		}
+		memset(arr + *n * size, 0, size);
+		fill(st, arr + (*n)++ * size);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)		/* stopped for want of memory */
+		ecache_seterr(c, "out of memory");
+	else if (rc != SQLITE_DONE)
+		ecache_sqlerr(c, what);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 ecache_begin(ecache *c)
 {
 	if (c->tx_depth++ > 0)
