@@ -214,51 +214,8 @@ decode_row(eai_dec *d, const json_t *o, eapi_report_row *row)
 		eai_get_real(d, o, "avg_days", &row->avg_days, 0, 1e6, -1) < 0) ? -1 : 0;
 }
 
-eapi_report *
-eai_decode_report(const char *body, size_t len, eapi_error *err)
-{
-	json_t *root = eai_parse(body, len, err), *arr = NULL, *v;
-	eapi_report *r = NULL;
-	eai_dec d, elem;
-	size_t i;
-	int ok = 0;
-
-	if (!root)
-		return NULL;
-	eai_dec_init(&d, err, "");
-	if (json_is_array(root))
-		arr = root;
-	else if (!json_is_object(root))
-		eai_dec_fail(&d, NULL, "expected an array or an object");
-	else
-		eai_get_array(&d, root, json_object_get(root, "rows") ? "rows" : "items",
-			      &arr, EAI_REQUIRED);
-	if (!arr || json_array_size(arr) > EAI_MAX_ITEMS) {
-		if (arr)
-			eai_dec_fail(&d, NULL, "too many items");
-		goto cleanup;
-	}
-	r = calloc(1, sizeof *r);
-	if (!r || (json_array_size(arr) &&
-		   !(r->rows = calloc(json_array_size(arr), sizeof *r->rows)))) {
-		eai_error_set(err, EAPI_E_NOMEM, "out of memory");
-		goto cleanup;
-	}
-	json_array_foreach(arr, i, v) {
-		eai_dec_child(&elem, &d, NULL, i);
-		r->n++;
-		if (decode_row(&elem, v, &r->rows[i]) < 0)
-			goto cleanup;
-	}
-	ok = 1;
-cleanup:
-	json_decref(root);
-	if (!ok) {
-		eapi_report_free(r);
-		r = NULL;
-	}
-	return r;
-}
+EAI_DECODE_LIST(eai_decode_report, eapi_report, eapi_report_row, rows, "rows", "",
+		decode_row, eapi_report_free)
 
 /* ---- the calendar -------------------------------------------------------- */
 

@@ -21,29 +21,6 @@ static const char *const day_kinds[] = { "working", "calendar" };
 
 #define BIG 1000000000000000LL
 
-/* The array a list answer carries: the root or root.items / root.<key>. */
-static json_t *
-list_of(json_t *root, const char *key, eai_dec *d)
-{
-	json_t *arr = NULL;
-
-	if (json_is_array(root))
-		arr = root;
-	else if (json_is_object(root)) {
-		if (eai_get_array(d, root, json_object_get(root, key) ? key : "items", &arr,
-				  EAI_REQUIRED) < 0)
-			return NULL;
-	} else {
-		eai_dec_fail(d, NULL, "expected an array or an object");
-		return NULL;
-	}
-	if (json_array_size(arr) > EAI_MAX_ITEMS) {
-		eai_dec_fail(d, NULL, "too many items");
-		return NULL;
-	}
-	return arr;
-}
-
 void
 eai_user_release(eapi_user *u)
 {
@@ -190,48 +167,8 @@ decode_agency(eai_dec *d, const json_t *o, eapi_agency *a)
 	return 0;
 }
 
-/* The list decoders share a shape: parse, find the array, decode each item
- * into a calloc'd array, free everything on the first bad item. */
-#define DECODE_LIST(fn, listtype, itemtype, key, what, one, freefn)		\
-listtype *									\
-fn(const char *body, size_t len, eapi_error *err)				\
-{										\
-	json_t *root = eai_parse(body, len, err), *arr, *v;			\
-	listtype *l = NULL;							\
-	eai_dec d, elem;							\
-	size_t i;								\
-	int ok = 0;								\
-										\
-	if (!root)								\
-		return NULL;							\
-	eai_dec_init(&d, err, what);						\
-	arr = list_of(root, key, &d);						\
-	if (!arr)								\
-		goto cleanup;							\
-	l = calloc(1, sizeof *l);						\
-	if (!l || (json_array_size(arr) &&					\
-		   !(l->items = calloc(json_array_size(arr), sizeof(itemtype))))) { \
-		eai_error_set(err, EAPI_E_NOMEM, "out of memory");		\
-		goto cleanup;							\
-	}									\
-	json_array_foreach(arr, i, v) {						\
-		eai_dec_child(&elem, &d, NULL, i);				\
-		l->n++;								\
-		if (one(&elem, v, &l->items[i]) < 0)				\
-			goto cleanup;						\
-	}									\
-	ok = 1;									\
-cleanup:									\
-	json_decref(root);							\
-	if (!ok) {								\
-		freefn(l);							\
-		l = NULL;							\
-	}									\
-	return l;								\
-}
-
-DECODE_LIST(eai_decode_agencies, eapi_agency_list, eapi_agency, "agencies", "agencies",
-	    decode_agency, eapi_agency_list_free)
+EAI_DECODE_LIST(eai_decode_agencies, eapi_agency_list, eapi_agency, items, "agencies",
+		"agencies", decode_agency, eapi_agency_list_free)
 
 /* ---- users --------------------------------------------------------------- */
 
@@ -248,8 +185,8 @@ eapi_user_list_free(eapi_user_list *l)
 	free(l);
 }
 
-DECODE_LIST(eai_decode_users, eapi_user_list, eapi_user, "users", "users",
-	    eai_decode_user_obj, eapi_user_list_free)
+EAI_DECODE_LIST(eai_decode_users, eapi_user_list, eapi_user, items, "users", "users",
+		eai_decode_user_obj, eapi_user_list_free)
 
 /* ---- procedures ---------------------------------------------------------- */
 
@@ -349,5 +286,5 @@ decode_procedure(eai_dec *d, const json_t *o, eapi_procedure *p)
 	return 0;
 }
 
-DECODE_LIST(eai_decode_procedures, eapi_procedure_list, eapi_procedure, "procedures",
-	    "procedures", decode_procedure, eapi_procedure_list_free)
+EAI_DECODE_LIST(eai_decode_procedures, eapi_procedure_list, eapi_procedure, items,
+		"procedures", "procedures", decode_procedure, eapi_procedure_list_free)

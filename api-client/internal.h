@@ -91,6 +91,52 @@ eapi_dossier_list *eai_decode_search(const char *body, size_t len, eapi_error *e
 eapi_change_page *eai_decode_changes(const char *body, size_t len, eapi_error *err);
 eapi_report *eai_decode_report(const char *body, size_t len, eapi_error *err);
 
+/* The array a list answer carries: the root itself, or root.<key>, or
+ * root.items (the contract names the fields but not the wrapper); NULL
+ * with d's error when it is none of those or holds too many items. */
+json_t *eai_list_of(json_t *root, const char *key, eai_dec *d);
+
+/* The list decoders share a shape: parse, find the array (eai_list_of),
+ * decode each item with one() into a calloc'd array list->field, free
+ * everything with freefn() on the first bad item.  Defines fn. */
+#define EAI_DECODE_LIST(fn, listtype, itemtype, field, key, what, one, freefn)	\
+listtype *									\
+fn(const char *body, size_t len, eapi_error *err)				\
+{										\
+	json_t *root = eai_parse(body, len, err), *arr, *v;			\
+	listtype *l = NULL;							\
+	eai_dec d, elem;							\
+	size_t i;								\
+	int ok = 0;								\
+										\
+	if (!root)								\
+		return NULL;							\
+	eai_dec_init(&d, err, what);						\
+	arr = eai_list_of(root, key, &d);					\
+	if (!arr)								\
+		goto cleanup;							\
+	l = calloc(1, sizeof *l);						\
+	if (!l || (json_array_size(arr) &&					\
+		   !(l->field = calloc(json_array_size(arr), sizeof(itemtype))))) { \
+		eai_error_set(err, EAPI_E_NOMEM, "out of memory");		\
+		goto cleanup;							\
+	}									\
+	json_array_foreach(arr, i, v) {						\
+		eai_dec_child(&elem, &d, NULL, i);				\
+		l->n++;								\
+		if (one(&elem, v, &l->field[i]) < 0)				\
+			goto cleanup;						\
+	}									\
+	ok = 1;									\
+cleanup:									\
+	json_decref(root);							\
+	if (!ok) {								\
+		freefn(l);							\
+		l = NULL;							\
+	}									\
+	return l;								\
+}
+
 /* ---- errors.c ------------------------------------------------------------ */
 
 void eai_error_set(eapi_error *err, eapi_result r, const char *fmt, ...)

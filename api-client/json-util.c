@@ -77,6 +77,29 @@ eai_parse(const char *text, size_t len, eapi_error *err)
 	return root;
 }
 
+/* A bare array, or an object's `key` (else "items") member. */
+json_t *
+eai_list_of(json_t *root, const char *key, eai_dec *d)
+{
+	json_t *arr = NULL;
+
+	if (json_is_array(root))
+		arr = root;
+	else if (json_is_object(root)) {
+		if (eai_get_array(d, root, json_object_get(root, key) ? key : "items", &arr,
+				  EAI_REQUIRED) < 0)
+			return NULL;
+	} else {
+		eai_dec_fail(d, NULL, "expected an array or an object");
+		return NULL;
+	}
+	if (json_array_size(arr) > EAI_MAX_ITEMS) {
+		eai_dec_fail(d, NULL, "too many items");
+		return NULL;
+	}
+	return arr;
+}
+
 json_t *
 eai_parse_object(const char *text, size_t len, const char *what, eapi_error *err)
 {
