@@ -73,8 +73,9 @@ static int parse_due(const char *s, char out[26])
 	return 0;
 }
 
-/* After the push: what became of outbox row seq. */
-static int outcome(struct egov_app *app, long long seq, const char *code)
+/* After the push: what became of outbox row seq; `offline` when the link
+ * was down at the end of the round. */
+static int outcome(struct egov_app *app, long long seq, const char *code, int offline)
 {
 	ecache_outbox_row row;
 	int rc;
@@ -101,6 +102,12 @@ static int outcome(struct egov_app *app, long long seq, const char *code)
 		   : row.http_status == 422 ? EGOV_EXIT_USAGE : EGOV_EXIT_SERVER;
 		break;
 	default:
+		if (offline) {
+			cli_error(_("offline: %s on %s is kept in the outbox and will be sent by 'egov sync'"),
+				  row.action, code);
+			rc = EGOV_EXIT_OFFLINE;
+			break;
+		}
 		cli_error(_("%s: %s is queued and will be sent by 'egov sync' (%s)"), code,
 			  row.action, row.reason ? row.reason : _("not sent yet"));
 		rc = row.http_status >= 500 ? EGOV_EXIT_SERVER : EGOV_EXIT_OFFLINE;
@@ -206,7 +213,7 @@ static int act_exec(struct egov_app *app, int argc, char **argv)
 	}
 	rc = cli_sync_round(app, 0, &rep);
 	if (rc == EGOV_EXIT_OK || rep.pushed > 0)
-		rc = outcome(app, seq, code);
+		rc = outcome(app, seq, code, rc == EGOV_EXIT_OFFLINE);
 	else
 		cli_error(_("offline: %s on %s is kept in the outbox and will be sent by 'egov sync'"),
 			  a.action, code);

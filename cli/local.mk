@@ -49,5 +49,7 @@ cli/egov: cli/egov.bash-completion
 EXTRA_DIST += docs/cli-session.md cli/make-session-doc.py
 
 ## Integration tests against a real egov-sim.
-TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py
-EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py
+TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py \
+	tests/cli/test-cli-session.py
+EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py \
+	tests/cli/test-cli-session.py

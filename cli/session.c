@@ -2,13 +2,22 @@
  * Who is logged in (app.h): the session file, the password, login, logout.
  *
  * The session file $XDG_STATE_HOME/egov/session-<server>.json (0600, folder
- * 0700) keeps the refresh token and who the user is, never the password
- * and never the short-lived access token: a later command resumes with the
- * refresh token alone, and its first request is the refresh itself.  The
- * api-client hands over rotated tokens on its network thread
- * (egov_app_on_tokens), so the token and the user fields the file is
- * written from live in the private part under a lock, and the file is
- * written whole and renamed into place, never half-written.
+ * 0700) keeps the refresh token, the access token with its expiry, and who
+ * the user is; never the password.  The server rotates the refresh token on
+ * every use, so each refresh is a moment where a killed process or a lost
+ * answer costs the session; keeping the access token lets most commands
+ * skip the refresh altogether (it is reused until shortly before it
+ * expires).  When a refresh is due, processes sharing the file take turns
+ * through an flock() on session-<server>.json.lock: the one that waited
+ * re-reads the file and uses what the other saved instead of spending a
+ * token that has just been rotated away.  The file is deleted only when the
+ * refresh grant is answered 401, never for a network failure.
+ *
+ * The api-client hands over rotated tokens on its network thread
+ * (egov_app_on_tokens), so the tokens and the user fields the file is
+ * written from live in the private part under a mutex, and the file is
+ * written whole and renamed into place, never half-written.  A failure to
+ * write it is kept there and reported by the login that needed it.
  */
 #include "config.h"
 
@@ -24,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -34,9 +44,18 @@ struct egov_app_private {
 	pthread_mutex_t lock;
 	char *path;			/* the session file, once known */
 	char *refresh_token;
+	char *access_token;		/* NULL: none kept */
+	time_t expires_at;		/* of the access token */
+	time_t obtained_at;		/* when it was issued, for its lifetime */
 	json_t *user;			/* what the file says about the user */
 	int logged_out;			/* ignore late token callbacks */
+	int save_errno;			/* a write of the file failed (on_tokens) */
 };
+
+/* Refresh this long before the access token expires (a quarter of its
+ * lifetime when that is shorter), so a command does not start with a token
+ * that dies on its way and makes the api-client refresh on its own. */
+#define REFRESH_MARGIN 60
 
 struct egov_app_private *app_private_new(void)
 {
@@ -62,6 +81,7 @@ void app_private_free(struct egov_app_private *p)
 	pthread_mutex_destroy(&p->lock);
 	free(p->path);
 	wipe_free(p->refresh_token);
+	wipe_free(p->access_token);
 	json_decref(p->user);
 	free(p);
 }
@@ -129,23 +149,79 @@ static int save_locked(struct egov_app *app)
 	struct egov_app_private *p = app->priv;
 	json_t *root;
 	char *text;
-	int rc = -1;
+	int rc = -1, saved = ENOMEM;
 
 	if (!p->path || !p->user || !p->refresh_token || p->logged_out)
 		return 0;
 	root = json_deep_copy(p->user);
 	if (!root)
-		return -1;
+		goto cleanup;
 	json_object_set_new(root, "server", json_string(app->config.server));
 	json_object_set_new(root, "refresh_token", json_string(p->refresh_token));
+	if (p->access_token) {
+		json_object_set_new(root, "access_token", json_string(p->access_token));
+		json_object_set_new(root, "access_expires_at", json_integer(p->expires_at));
+		json_object_set_new(root, "access_obtained_at", json_integer(p->obtained_at));
+	}
 	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (text) {
 		rc = cli_write_private(p->path, text, strlen(text));
+		saved = errno;
 		explicit_bzero(text, strlen(text));
 		free(text);
 	}
+cleanup:
 	json_decref(root);
+	if (rc < 0)
+		errno = saved;
 	return rc;
+}
+
+/* Keep tokens in the private part (the lock is held); NULL keeps the old
+ * refresh token (a refresh answer may leave it out).  -1 on no memory. */
+static int set_tokens_locked(struct egov_app_private *p, const char *refresh,
+			     const char *access, time_t expires_at, time_t obtained_at)
+{
+	char *r = refresh ? strdup(refresh) : NULL;
+	char *a = access ? strdup(access) : NULL;
+
+	if ((refresh && !r) || (access && !a)) {
+		wipe_free(r);
+		wipe_free(a);
+		return -1;
+	}
+	if (r) {
+		wipe_free(p->refresh_token);
+		p->refresh_token = r;
+	}
+	wipe_free(p->access_token);
+	p->access_token = a;
+	p->expires_at = a ? expires_at : 0;
+	p->obtained_at = a ? obtained_at : 0;
+	return 0;
+}
+
+/* The access token is good for a while yet: no refresh needed. */
+static int access_fresh(struct egov_app_private *p, time_t now)
+{
+	time_t margin = REFRESH_MARGIN;
+	int fresh;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->obtained_at > 0 && p->expires_at > p->obtained_at &&
+	    (p->expires_at - p->obtained_at) / 4 < margin)
+		margin = (p->expires_at - p->obtained_at) / 4;
+	fresh = p->access_token && p->expires_at > 0 && now + margin < p->expires_at &&
+		p->obtained_at <= now + REFRESH_MARGIN;
+	pthread_mutex_unlock(&p->lock);
+	return fresh;
+}
+
+/* One line for people when the file could not be written. */
+static void save_failed(struct egov_app *app, int err)
+{
+	snprintf(app->err, sizeof(app->err), _("cannot save the session to %s: %s"),
+		 app->priv->path ? app->priv->path : "?", strerror(err));
 }
 
 void egov_app_on_tokens(void *ud, const eapi_session *s)
@@ -153,18 +229,17 @@ void egov_app_on_tokens(void *ud, const eapi_session *s)
 	struct egov_app *app = ud;
 	struct egov_app_private *p = app->priv;
 
-	if (!s || !s->refresh_token)
+	if (!s || (!s->refresh_token && !s->access_token))
 		return;
 	pthread_mutex_lock(&p->lock);
-	if (!p->logged_out && (!p->refresh_token || strcmp(p->refresh_token, s->refresh_token) != 0)) {
-		char *copy = strdup(s->refresh_token);
-
-		if (copy) {
-			wipe_free(p->refresh_token);
-			p->refresh_token = copy;
-			if (save_locked(app) < 0)
-				egov_log_write(&app->log, EGOV_LOG_WARN,
-					       "cannot save the session: %s", strerror(errno));
+	if (!p->logged_out) {
+		if (set_tokens_locked(p, s->refresh_token, s->access_token, s->expires_at,
+				      time(NULL)) < 0 || save_locked(app) < 0) {
+			/* The server has rotated the token already: whoever
+			 * waits for this refresh must say the file is stale. */
+			p->save_errno = errno ? errno : EIO;
+			egov_log_write(&app->log, EGOV_LOG_WARN,
+				       "cannot save the session: %s", strerror(p->save_errno));
 		}
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -229,6 +304,27 @@ static int read_file(const char *path, char **out, struct stat *st)
 	return 0;
 }
 
+/* Take the tokens a session file holds into the private part and the
+ * client.  -1 on no memory. */
+static int adopt_tokens(struct egov_app *app, json_t *root)
+{
+	struct egov_app_private *p = app->priv;
+	const char *refresh = jstr(root, "refresh_token");
+	const char *access = jstr(root, "access_token");
+	time_t expires_at = (time_t)json_integer_value(json_object_get(root, "access_expires_at"));
+	time_t obtained_at = (time_t)json_integer_value(json_object_get(root, "access_obtained_at"));
+	int rc;
+
+	if (!access || expires_at <= 0)
+		access = NULL;
+	pthread_mutex_lock(&p->lock);
+	rc = set_tokens_locked(p, refresh, access, expires_at, obtained_at);
+	pthread_mutex_unlock(&p->lock);
+	if (rc == 0)
+		eapi_client_set_session(app->client, access, refresh, access ? expires_at : 0);
+	return rc;
+}
+
 int egov_session_resume(struct egov_app *app)
 {
 	struct egov_app_private *p = app->priv;
@@ -272,11 +368,10 @@ int egov_session_resume(struct egov_app *app)
 		result = EGOV_EXIT_FAILURE;
 		goto cleanup;
 	}
-	pthread_mutex_lock(&p->lock);
-	wipe_free(p->refresh_token);
-	p->refresh_token = strdup(token);
-	pthread_mutex_unlock(&p->lock);
-	eapi_client_set_session(app->client, NULL, token, 0);
+	if (adopt_tokens(app, root) < 0) {
+		result = EGOV_EXIT_FAILURE;
+		goto cleanup;
+	}
 	egov_app_log(app, EGOV_LOG_INFO, "resumed the saved session");
 cleanup:
 	if (text) {
@@ -290,7 +385,7 @@ cleanup:
 int egov_app_accept_session(struct egov_app *app, const eapi_session *s)
 {
 	const eapi_user *u = s->user;
-	int rc;
+	int rc, err;
 
 	if (!u || !u->username) {
 		snprintf(app->err, sizeof(app->err), _("the server did not say who logged in"));
@@ -306,14 +401,14 @@ int egov_app_accept_session(struct egov_app *app, const eapi_session *s)
 	app->priv->logged_out = 0;
 	if (!app->priv->path)
 		app->priv->path = session_path(app);
-	if (s->refresh_token) {
-		wipe_free(app->priv->refresh_token);
-		app->priv->refresh_token = strdup(s->refresh_token);
-	}
-	rc = save_locked(app);
+	rc = set_tokens_locked(app->priv, s->refresh_token, s->access_token, s->expires_at,
+			       time(NULL));
+	if (rc == 0)
+		rc = save_locked(app);
+	err = errno;
 	pthread_mutex_unlock(&app->priv->lock);
 	if (rc < 0) {
-		snprintf(app->err, sizeof(app->err), _("cannot save the session: %s"), strerror(errno));
+		save_failed(app, err);
 		return EGOV_EXIT_FAILURE;
 	}
 	egov_app_log(app, EGOV_LOG_INFO, "logged in as %s (%s)", u->username, role_str(u->role));
@@ -329,6 +424,8 @@ static void forget(struct egov_app *app)
 	p->logged_out = 1;
 	wipe_free(p->refresh_token);
 	p->refresh_token = NULL;
+	wipe_free(p->access_token);
+	p->access_token = NULL;
 	if (p->path)
 		unlink(p->path);
 	pthread_mutex_unlock(&p->lock);
@@ -376,18 +473,83 @@ int egov_app_login_password(struct egov_app *app, const char *username, const ch
 	return result;
 }
 
-/* Check the saved session with the server and refresh the user's details.
- * A resumed session has only its refresh token, so the refresh grant is the
- * first request anyway: asked directly, its answer (which names the user)
- * is the whole check, one round trip instead of GET /me, its 401, the
- * refresh and GET /me again.  GET /me only when the answer names nobody. */
-static int verify(struct egov_app *app)
+/* Take the refresh turn: an flock() on session-<server>.json.lock, held
+ * until the refresh is answered and its tokens saved (the kernel lets go
+ * if the process dies).  The lock file is never deleted: a process
+ * waiting on a deleted file's lock would not exclude the next one.
+ * Returns the descriptor, or -1 with app->err. */
+static int lock_session(struct egov_app *app)
 {
+	char *lock_path = NULL;
+	int fd = -1;
+
+	if (asprintf(&lock_path, "%s.lock", app->priv->path) < 0) {
+		snprintf(app->err, sizeof(app->err), "%s", strerror(ENOMEM));
+		return -1;
+	}
+	fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int err = errno;
+
+			close(fd);
+			fd = -1;
+			errno = err;
+		}
+	}
+	if (fd < 0)
+		snprintf(app->err, sizeof(app->err), _("cannot lock the session: %s: %s"),
+			 lock_path, strerror(errno));
+	free(lock_path);
+	return fd;
+}
+
+/* With the refresh turn taken: another process may have refreshed since
+ * this one read the file, rotating the refresh token held here away; the
+ * file's tokens are the live ones then.  A file gone or for someone else
+ * changes nothing (the refresh will tell). */
+static void reread_locked(struct egov_app *app)
+{
+	struct stat st;
+	char *text = NULL;
+	json_t *root = NULL;
+	const char *server, *username;
+
+	if (read_file(app->priv->path, &text, &st) < 0 || (st.st_mode & 077) || !text)
+		goto cleanup;
+	root = json_loads(text, 0, NULL);
+	server = jstr(root, "server");
+	username = jstr(root, "username");
+	if (!jstr(root, "refresh_token") || !server || !username || !app->session.username ||
+	    strcmp(server, app->config.server) != 0 ||
+	    strcmp(username, app->session.username) != 0)
+		goto cleanup;
+	if (adopt_tokens(app, root) < 0)
+		egov_app_log(app, EGOV_LOG_WARN, "cannot take the saved tokens: out of memory");
+cleanup:
+	if (text) {
+		explicit_bzero(text, strlen(text));
+		free(text);
+	}
+	json_decref(root);
+}
+
+/* The refresh grant itself (the turn is held): its answer names the user,
+ * so it is the whole check, one round trip; GET /me only when it names
+ * nobody.  *revoked when the grant was answered 401: the server no longer
+ * knows the token, and only then is the session over. */
+static int refresh_locked(struct egov_app *app, int *revoked)
+{
+	struct egov_app_private *p = app->priv;
 	eapi_completion *comp;
 	const eapi_user *u = NULL;
-	uint64_t id = eapi_refresh(app->client, NULL);
-	int result;
+	uint64_t id;
+	int result, save_err;
 
+	pthread_mutex_lock(&p->lock);
+	p->save_errno = 0;
+	pthread_mutex_unlock(&p->lock);
+	id = eapi_refresh(app->client, NULL);
 	if (!id)
 		id = eapi_get_me(app->client, NULL);
 	if (!id)
@@ -402,25 +564,96 @@ static int verify(struct egov_app *app)
 		comp = eapi_wait(app->client, id);
 	}
 	result = egov_app_exit_for(&comp->error);
-	/* A refresh token the server no longer knows is a login needed. */
+	if (comp->op == EAPI_OP_REFRESH && comp->error.http_status == 401)
+		*revoked = 1;
+	/* Another refusal of the grant is no session either, but the file
+	 * stays: it may be the server's passing trouble. */
 	if (comp->op == EAPI_OP_REFRESH && comp->error.result == EAPI_E_HTTP &&
 	    comp->error.http_status >= 400 && comp->error.http_status < 500 &&
 	    comp->error.http_status != 429)
 		result = EGOV_EXIT_AUTH;
+	pthread_mutex_lock(&p->lock);
+	save_err = p->save_errno;
+	pthread_mutex_unlock(&p->lock);
 	if (result == EGOV_EXIT_OK)
 		u = comp->op == EAPI_OP_REFRESH ? comp->u.session->user : comp->u.user;
-	if (u) {
+	if (result == EGOV_EXIT_OK && save_err) {
+		/* The server has rotated the token; the file still holds the
+		 * spent one.  Say so now rather than "log in" next time. */
+		save_failed(app, save_err);
+		result = EGOV_EXIT_FAILURE;
+	} else if (u) {
 		if (set_user(app, u->id, u->username, u->full_name, u->agency_id, u->title,
 			     u->role, app->session.since) == 0) {
 			app->session.verified = 1;
-			pthread_mutex_lock(&app->priv->lock);
-			save_locked(app);
-			pthread_mutex_unlock(&app->priv->lock);
+			pthread_mutex_lock(&p->lock);
+			if (save_locked(app) < 0)
+				save_err = errno;
+			pthread_mutex_unlock(&p->lock);
+			if (save_err) {
+				save_failed(app, save_err);
+				result = EGOV_EXIT_FAILURE;
+			}
 		}
 	} else if (result != EGOV_EXIT_OK) {
 		describe(app, &comp->error);
 	}
 	eapi_completion_free(comp);
+	return result;
+}
+
+/* Write the file again before the refresh grant: the server rotates the
+ * token at once, so finding only afterwards that the file cannot be written
+ * (a full disk, a file size limit) would spend the session.  -1 with
+ * app->err. */
+static int presave_locked(struct egov_app *app)
+{
+	int rc, err;
+
+	pthread_mutex_lock(&app->priv->lock);
+	rc = save_locked(app);
+	err = errno;
+	pthread_mutex_unlock(&app->priv->lock);
+	if (rc < 0)
+		save_failed(app, err);
+	return rc;
+}
+
+/* Make sure the saved session is usable.  An access token that is still
+ * good a while is used as it is (no round trip, nothing rotated); else the
+ * refresh turn is taken, the file read again, and only if its tokens are
+ * stale too is the refresh grant sent.  *revoked as refresh_locked; the
+ * session is then forgotten here, before the turn passes on. */
+static int verify(struct egov_app *app, int *revoked)
+{
+	int result, lock_fd;
+
+	*revoked = 0;
+	if (access_fresh(app->priv, time(NULL))) {
+		/* The server issued it and it has not expired; if it was
+		 * revoked meanwhile, the api-client refreshes on the 401. */
+		app->session.verified = 1;
+		egov_app_log(app, EGOV_LOG_DEBUG, "using the saved access token");
+		return EGOV_EXIT_OK;
+	}
+	lock_fd = lock_session(app);
+	if (lock_fd < 0)
+		return EGOV_EXIT_FAILURE;
+	reread_locked(app);
+	if (access_fresh(app->priv, time(NULL))) {
+		app->session.verified = 1;
+		egov_app_log(app, EGOV_LOG_INFO, "the session was refreshed by another egov");
+		result = EGOV_EXIT_OK;
+	} else if (presave_locked(app) < 0) {
+		result = EGOV_EXIT_FAILURE;
+	} else {
+		result = refresh_locked(app, revoked);
+		if (*revoked) {
+			egov_app_log(app, EGOV_LOG_INFO, "saved session no longer valid");
+			forget(app);
+		}
+	}
+	close(lock_fd);
 	return result;
 }
 
@@ -461,12 +694,12 @@ int egov_app_login(struct egov_app *app, unsigned flags)
 {
 	char *asked_user = NULL, *asked_pw = NULL;
 	const char *user, *pw;
-	int result;
+	int result, revoked = 0;
 
 	if (!app->client && (result = egov_app_open_client(app)) != EGOV_EXIT_OK)
 		return result;
 	if (!(flags & EGOV_LOGIN_FORCE) && app->session.known) {
-		result = verify(app);
+		result = verify(app, &revoked);
 		if (result == EGOV_EXIT_OK)
 			return result;
 		if (result == EGOV_EXIT_OFFLINE && (flags & EGOV_LOGIN_OFFLINE_OK)) {
@@ -474,17 +707,18 @@ int egov_app_login(struct egov_app *app, unsigned flags)
 			app->err[0] = '\0';
 			return EGOV_EXIT_OK;
 		}
-		if (result != EGOV_EXIT_AUTH)
+		/* Only a session the server has ended makes way for a login. */
+		if (!revoked)
 			return result;
-		egov_app_log(app, EGOV_LOG_INFO, "saved session no longer valid");
-		forget(app);
 	}
 	user = app->config.user;
 	pw = getenv("EGOV_PASSWORD");
 	if (!pw || !*pw) {
 		if (!(flags & EGOV_LOGIN_PROMPT)) {
-			snprintf(app->err, sizeof(app->err),
-				 _("not logged in: run 'egov login' or set EGOV_PASSWORD"));
+			snprintf(app->err, sizeof(app->err), revoked
+				 ? _("the session has ended on the server; log in again: "
+				     "run 'egov login' or set EGOV_PASSWORD")
+				 : _("not logged in: run 'egov login' or set EGOV_PASSWORD"));
 			return EGOV_EXIT_AUTH;
 		}
 		if (!user) {

@@ -64,7 +64,8 @@ def session_files(h=None):
     d = os.path.join(h or home, "state", "egov")
     if not os.path.isdir(d):
         return []
-    return [os.path.join(d, f) for f in os.listdir(d) if f.startswith("session-")]
+    return [os.path.join(d, f) for f in os.listdir(d) if f.startswith("session-")
+            and f.endswith(".json")]
 
 
 def sup(*args, **kw):
@@ -205,7 +206,7 @@ def test_login_without_password_or_tty_exit_4():
     check("EGOV_PASSWORD" in r.stderr, r.stderr)
 
 
-def test_login_keeps_refresh_token_only():
+def test_login_keeps_tokens_not_the_password():
     r = egov("login", password="demo")
     eq(r.returncode, 0, r.stderr)
     check("officer" in r.stdout, r.stdout)
@@ -219,7 +220,10 @@ def test_login_keeps_refresh_token_only():
     eq(data.get("username"), "officer", "user")
     eq(data.get("server"), sim.url, "server")
     check(all(v != "demo" for v in data.values()), "no password")
-    check("access_token" not in data and "password" not in data, "only the refresh token")
+    check("password" not in data, "no password field")
+    # The access token too, so later commands need not refresh (and rotate
+    # the refresh token) each time; tests/cli/test-cli-session.py.
+    check(data.get("access_token") and data.get("access_expires_at"), "access token kept")
 
 
 def test_sync_fills_cache():
@@ -818,7 +822,8 @@ def test_log_file_option_keeps_secrets_out():
     check(" debug: " in text, "debug lines")
     secrets = set()
     for f in session_files():
-        secrets.add(json.load(open(f))["refresh_token"])
+        data = json.load(open(f))
+        secrets |= {data["refresh_token"], data["access_token"]}
     check(secrets, "the session's refresh token")
     rows = ls_json("--all")
     secrets |= personal([x["id"] for x in rows])     # --full cached them all
@@ -831,7 +836,8 @@ def test_log_has_no_secrets_or_personal_data():
     eq(stat.S_IMODE(os.stat(LOG).st_mode), 0o600, "log mode")
     secrets = set()
     for f in session_files() + session_files(sup_home):
-        secrets.add(json.load(open(f))["refresh_token"])
+        data = json.load(open(f))
+        secrets |= {data["refresh_token"], data["access_token"]}
     check(touched, "dossiers were touched")
     secrets |= personal(touched)
     check(len(secrets) > 20, "something to look for")

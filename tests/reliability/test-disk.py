@@ -272,10 +272,7 @@ def test_read_only_folder():
 
 
 # Known bugs of other components: TAP TODO (expected failure) until fixed.
-KNOWN_BUGS = {
-    "test_file_size_limit": "cli: with RLIMIT_FSIZE 0, `egov act --push` fails with 'not logged "
-                            "in' (the session file cannot be written) instead of naming the cause",
-}
+KNOWN_BUGS = {}
 FAILED = []
 
 
