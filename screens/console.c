@@ -248,6 +248,18 @@ int console_open(tui *t, const struct tui_screen_entry *e, void *arg)
 	return TUI_REDRAW | TUI_REDRAW_CHROME;
 }
 
+int console_open_selected(tui_screen *s, tui_list *list, const struct tui_screen_entry *e)
+{
+	const char *id = tui_list_selected_id(list);
+	char idbuf[128];
+
+	if (id == NULL)
+		return TUI_HANDLED;
+	/* A copy: the list's rows may be refreshed while e is pushed. */
+	snprintf(idbuf, sizeof idbuf, "%s", id);
+	return console_open(tui_screen_tui(s), e, idbuf);
+}
+
 int console_key_search(tui_screen *s, int key)
 {
 	(void)key;

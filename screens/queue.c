@@ -129,14 +129,9 @@ static void queue_show(tui_screen *s)
 static int key_open(tui_screen *s, int key)
 {
 	struct queue *q = tui_screen_data(s);
-	const char *id = tui_list_selected_id(q->list);
-	char idbuf[128];
 
 	(void)key;
-	if (id == NULL)
-		return TUI_HANDLED;
-	snprintf(idbuf, sizeof idbuf, "%s", id);
-	return console_open(tui_screen_tui(s), &screen_dossier, idbuf);
+	return console_open_selected(s, q->list, &screen_dossier);
 }
 
 /* The actions allowed on every one of ids. */

@@ -298,14 +298,9 @@ static int key_reassign(tui_screen *s, int key)
 static int key_open(tui_screen *s, int key)
 {
 	struct held *h = tui_screen_data(s);
-	const char *id = tui_list_selected_id(h->list);
-	char idbuf[128];
 
 	(void)key;
-	if (id == NULL)
-		return TUI_HANDLED;
-	snprintf(idbuf, sizeof idbuf, "%s", id);
-	return console_open(tui_screen_tui(s), &screen_dossier, idbuf);
+	return console_open_selected(s, h->list, &screen_dossier);
 }
 
 static int key_export(tui_screen *s, int key)

@@ -66,6 +66,9 @@ void console_update_status(struct console *con);
 
 /* Open a screen, showing the reason when it refuses.  Returns flags. */
 int console_open(tui *t, const struct tui_screen_entry *e, void *arg);
+/* Enter on a list of dossiers or officers: open e on the selected row's
+ * id; nothing when no row is selected.  Returns flags. */
+int console_open_selected(tui_screen *s, tui_list *list, const struct tui_screen_entry *e);
 /* Open the search screen (Ctrl-F anywhere, / on home). */
 int console_key_search(tui_screen *s, int key);
 int console_key_sync(tui_screen *s, int key);

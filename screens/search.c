@@ -166,14 +166,9 @@ static int search_event(tui_screen *s, int event, void *data)
 static int key_open(tui_screen *s, int key)
 {
 	struct search *se = tui_screen_data(s);
-	const char *id = tui_list_selected_id(se->list);
-	char idbuf[128];
 
 	(void)key;
-	if (id == NULL)
-		return TUI_HANDLED;
-	snprintf(idbuf, sizeof idbuf, "%s", id);
-	return console_open(tui_screen_tui(s), &screen_dossier, idbuf);
+	return console_open_selected(s, se->list, &screen_dossier);
 }
 
 static void on_online(eapi_completion *comp, void *ud)

@@ -186,14 +186,9 @@ static void work_show(tui_screen *s)
 static int key_open(tui_screen *s, int key)
 {
 	struct workload *wl = tui_screen_data(s);
-	const char *id = tui_list_selected_id(wl->list);
-	char idbuf[128];
 
 	(void)key;
-	if (id == NULL)
-		return TUI_HANDLED;
-	snprintf(idbuf, sizeof idbuf, "%s", id);
-	return console_open(tui_screen_tui(s), &screen_officer_dossiers, idbuf);
+	return console_open_selected(s, wl->list, &screen_officer_dossiers);
 }
 
 static int key_export(tui_screen *s, int key)
