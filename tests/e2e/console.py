@@ -66,6 +66,28 @@ def console_env(home, sim, user="officer", lang="en", password="demo"):
     return env
 
 
+def start_sim(ctx, dossiers, user="officer", **kw):
+    """A fresh egov-sim holding `dossiers` dossiers and an empty home for
+    the console, put in ctx as sim and home, with token when `user` (None
+    for no one) is logged in.  Returns the sim."""
+    sim = egovtest.Sim(dossiers=dossiers, **kw).start()
+    ctx.update(sim=sim, home=egovtest.tempdir())
+    if user:
+        ctx["token"] = sim.login(user)
+    return sim
+
+
+def teardown(ctx):
+    """What every script's teardown_module does: close the console if one
+    was opened, stop egov-sim unless a test left it stopped (ctx["sim"]
+    None), remove the home folder."""
+    if "t" in ctx:
+        ctx["t"].close()
+    if ctx.get("sim"):
+        ctx["sim"].stop()
+    egovtest.rmtree(ctx["home"])
+
+
 def open_console(env, cols=80, rows=24):
     t = ConsoleTerminal([egovtest.EGOV], cols=cols, rows=rows, env=env)
     return t.start()

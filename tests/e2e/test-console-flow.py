@@ -10,9 +10,8 @@ import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import egovtest
 import tap
-from console import console_env, open_console
+from console import console_env, open_console, start_sim, teardown
 
 ctx = {}
 
@@ -25,21 +24,16 @@ def fold(s):
 
 def setup_module():
     # A little latency keeps a pushed action visibly pending on screen.
-    sim = egovtest.Sim(dossiers=400, fault="latency=300ms").start()
-    home = egovtest.tempdir()
-    ctx.update(sim=sim, home=home, token=sim.login("officer"))
+    sim = start_sim(ctx, 400, fault="latency=300ms")
     st, _, me = sim.request("GET", "/api/v1/me", token=ctx["token"])
     assert st == 200, me
     ctx["me"] = me
-    t = open_console(console_env(home, sim))
+    t = open_console(console_env(ctx["home"], sim))
     ctx["t"] = t
 
 
 def teardown_module():
-    if "t" in ctx:
-        ctx["t"].close()
-    ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def test_opens_logged_in():

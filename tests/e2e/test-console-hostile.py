@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import egovtest
 import tap
-from console import console_env, open_console
+from console import console_env, open_console, teardown
 
 ctx = {}
 EVIL = "\x1b]0;pwned\x07Evil\x1b[2J\x1b[H\x1b[31mRed Nguyễn"
@@ -50,9 +50,7 @@ def setup_module():
 
 
 def teardown_module():
-    ctx["t"].close()
-    ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def intact(t):

@@ -14,15 +14,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import egovtest
 import tap
-from console import console_env, open_console
+from console import console_env, open_console, start_sim, teardown
 
 ctx = {}
 
 
 def setup_module():
-    sim = egovtest.Sim(dossiers=400).start()
-    home = egovtest.tempdir()
-    ctx.update(sim=sim, home=home, token=sim.login("officer"))
+    sim = start_sim(ctx, 400)
     st, _, body = sim.request("GET", "/api/v1/dossiers?state=submitted&limit=3",
                               token=ctx["token"])
     assert st == 200 and len(body["items"]) >= 2, body
@@ -30,11 +28,7 @@ def setup_module():
 
 
 def teardown_module():
-    if "t" in ctx:
-        ctx["t"].close()
-    if ctx.get("sim"):
-        ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def locked(t):

@@ -11,23 +11,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import egovtest
 import tap
-from console import audit_count, console_env, open_console
+from console import audit_count, console_env, open_console, start_sim, teardown
 
 ctx = {}
 
 
 def setup_module():
-    sim = egovtest.Sim(dossiers=400).start()
-    ctx.update(sim=sim, home=egovtest.tempdir(), token=sim.login("officer"))
+    sim = start_sim(ctx, 400)
     ctx["env"] = console_env(ctx["home"], sim)
 
 
 def teardown_module():
-    if "t" in ctx:
-        ctx["t"].close()
-    if ctx.get("sim"):
-        ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def test_first_sync_online():

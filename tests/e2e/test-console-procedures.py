@@ -9,27 +9,21 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import egovtest
 import tap
-from console import console_env, open_console
+from console import console_env, open_console, start_sim, teardown
 
 ctx = {}
 
 
 def setup_module():
-    sim = egovtest.Sim(dossiers=100).start()
-    home = egovtest.tempdir()
-    ctx.update(sim=sim, home=home, token=sim.login("officer"))
+    sim = start_sim(ctx, 100)
     st, _, body = sim.request("GET", "/api/v1/procedures", token=ctx["token"])
     assert st == 200, body
     ctx["procs"] = {p["code"]: p for p in body["items"]}
 
 
 def teardown_module():
-    if "t" in ctx:
-        ctx["t"].close()
-    ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def vnd(n):

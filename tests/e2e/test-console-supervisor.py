@@ -13,29 +13,24 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import egovtest
 import tap
-from console import console_env, open_console
+from console import console_env, open_console, start_sim, teardown
 
 ctx = {}
 
 
 def setup_module():
-    sim = egovtest.Sim(dossiers=400).start()
-    home = egovtest.tempdir()
-    ctx.update(sim=sim, home=home, token=sim.login("supervisor"))
+    sim = start_sim(ctx, 400, user="supervisor")
     st, _, me = sim.request("GET", "/api/v1/me", token=ctx["token"])
     assert st == 200, me
     ctx["me"] = me
     st, _, rep = sim.request("GET", "/api/v1/reports/agencies", token=ctx["token"])
     assert st == 200 and rep["items"], rep
     ctx["report"] = rep["items"]
-    ctx["t"] = open_console(console_env(home, sim, user="supervisor"))
+    ctx["t"] = open_console(console_env(ctx["home"], sim, user="supervisor"))
 
 
 def teardown_module():
-    if "t" in ctx:
-        ctx["t"].close()
-    ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def synced(t):

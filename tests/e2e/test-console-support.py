@@ -11,25 +11,18 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import egovtest
 import tap
-from console import console_env, open_console
+from console import console_env, open_console, start_sim, teardown
 
 ctx = {}
 
 
 def setup_module():
-    sim = egovtest.Sim(dossiers=200).start()
-    home = egovtest.tempdir()
-    ctx.update(sim=sim, home=home)
+    start_sim(ctx, 200, user=None)
 
 
 def teardown_module():
-    if "t" in ctx:
-        ctx["t"].close()
-    if ctx.get("sim"):
-        ctx["sim"].stop()
-    egovtest.rmtree(ctx["home"])
+    teardown(ctx)
 
 
 def test_diagnostics_online():
