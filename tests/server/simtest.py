@@ -1,5 +1,6 @@
 """Shared pieces of the egov-sim tests: one seeded simulator per script,
 logins, and actions with fresh idempotency keys."""
+import contextlib
 import json
 import os
 import sys
@@ -27,6 +28,19 @@ def stop():
         egovtest.rmtree(SIM.workdir)
         SIM = None
     return rc
+
+
+@contextlib.contextmanager
+def own_sim(**kw):
+    """An egov-sim of one test's own (for options the script's shared one
+    has not): stopped with its clean exit checked and its folder removed,
+    even when the test fails."""
+    sim = egovtest.Sim(**kw).start()
+    try:
+        yield sim
+    finally:
+        tap.eq(sim.stop(), 0, "clean exit")
+        egovtest.rmtree(sim.workdir)
 
 
 def token(user):

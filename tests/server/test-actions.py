@@ -11,7 +11,6 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import egovtest  # noqa: E402
 import simtest as s  # noqa: E402
 import tap  # noqa: E402
 from tap import check, eq  # noqa: E402
@@ -273,8 +272,7 @@ def test_failed_attempt_frees_the_key():
 def test_key_in_flight():
     # hold=1500ms keeps each action's key in flight for 1.5 s, so of two
     # identical requests sent together one runs and the other is told 409.
-    sim = egovtest.Sim(seed=7, dossiers=300, fault="hold=1500ms").start()
-    try:
+    with s.own_sim(seed=7, dossiers=300, fault="hold=1500ms") as sim:
         tok = sim.login("officer")
         st, _, res = sim.request("GET", "/api/v1/dossiers?state=submitted&limit=1", token=tok)
         d = res["items"][0]
@@ -299,9 +297,6 @@ def test_key_in_flight():
                                    headers=hdr, raw=True)
         eq(st, 200, "afterwards the replay")
         check(again == [r for r in out if r[0] == 200][0][2], "same bytes")
-    finally:
-        eq(sim.stop(), 0, "clean exit")
-        egovtest.rmtree(sim.workdir)
 
 
 def test_sigterm_exits_cleanly():

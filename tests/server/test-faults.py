@@ -9,17 +9,14 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import egovtest  # noqa: E402
+import simtest as s  # noqa: E402
 import tap  # noqa: E402
 from tap import check, eq  # noqa: E402
 
 
 def with_sim(fault, fn):
-    sim = egovtest.Sim(seed=4, dossiers=200, fault=fault).start()
-    try:
+    with s.own_sim(seed=4, dossiers=200, fault=fault) as sim:
         fn(sim)
-    finally:
-        eq(sim.stop(), 0, "clean exit")
-        egovtest.rmtree(sim.workdir)
 
 
 def test_error_rate_answers_503_with_retry_after():
@@ -41,22 +38,23 @@ def test_drop_closes_without_answer():
     with_sim("drop=1", run)
 
 
-def test_latency():
+def answers_late(fault, seconds, what):
+    """Under `fault` a request is still answered, but no sooner than
+    `seconds` after it was sent."""
     def run(sim):
         t = time.monotonic()
         st, _, _ = sim.request("GET", "/api/v1/nowhere")
         eq(st, 404, "answered")
-        check(time.monotonic() - t >= 0.3, "at least the latency")
-    with_sim("latency=300ms,jitter=0ms", run)
+        check(time.monotonic() - t >= seconds, what)
+    with_sim(fault, run)
+
+
+def test_latency():
+    answers_late("latency=300ms,jitter=0ms", 0.3, "at least the latency")
 
 
 def test_stall():
-    def run(sim):
-        t = time.monotonic()
-        st, _, _ = sim.request("GET", "/api/v1/nowhere")
-        eq(st, 404, "answered after the stall")
-        check(time.monotonic() - t >= 0.4, "held for the stall")
-    with_sim("stall=1:400ms", run)
+    answers_late("stall=1:400ms", 0.4, "held for the stall")
 
 
 def test_drop_after_commit_then_retry():

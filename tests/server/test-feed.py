@@ -154,8 +154,7 @@ def test_bad_parameters():
 
 
 def test_cursor_expires_after_retention():
-    sim = egovtest.Sim(seed=3, dossiers=200, extra=["--feed-retention", "1s"]).start()
-    try:
+    with s.own_sim(seed=3, dossiers=200, extra=["--feed-retention", "1s"]) as sim:
         tok = sim.login("supervisor")
         cursor = None
         while True:
@@ -185,9 +184,6 @@ def test_cursor_expires_after_retention():
             if not b["more"]:
                 break
         check(d["id"] in ids, "the compacted dossier is still in a full sync")
-    finally:
-        eq(sim.stop(), 0, "clean exit")
-        egovtest.rmtree(sim.workdir)
 
 
 def test_sigterm_exits_cleanly():

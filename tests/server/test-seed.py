@@ -13,6 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import egovtest  # noqa: E402
+import simtest  # noqa: E402
 import tap  # noqa: E402
 from tap import check, eq  # noqa: E402
 
@@ -166,8 +167,7 @@ def test_restart_reuses_the_database():
 
 
 def test_activity_moves_the_city():
-    sim = egovtest.Sim(seed=2, dossiers=200, activity=600).start()
-    try:
+    with simtest.own_sim(seed=2, dossiers=200, activity=600) as sim:
         tok = sim.login("support")
         st, _, b = sim.request("GET", "/api/v1/changes?limit=1000", token=tok)
         cursor = b["next_cursor"]
@@ -177,9 +177,6 @@ def test_activity_moves_the_city():
         got = egovtest.wait_until(lambda: len(sim.request(
             "GET", f"/api/v1/changes?since={cursor}", token=tok)[2]["changes"]) >= 3, timeout=30)
         check(got, "changes arrive on their own")
-    finally:
-        eq(sim.stop(), 0, "clean exit")
-        egovtest.rmtree(sim.workdir)
 
 
 tap.main(globals())
