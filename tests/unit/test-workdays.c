@@ -62,33 +62,33 @@ static void holidays_and_swapped_saturdays(void **state)
 	egov_calendar_release(&cal);
 }
 
+/* The due time, as RFC 3339 text, of a dossier received on `day` at h:m. */
+static void check_due(const egov_calendar *cal, const char *day, int h, int m,
+		      int processing_days, int calendar_days, const char *want)
+{
+	char buf[26];
+
+	egov_time_format(egov_due_at(cal, egov_local_time(D(day), h, m), processing_days,
+				     calendar_days), buf);
+	assert_string_equal(buf, want);
+}
+
 static void due_dates_follow_cutoffs(void **state)
 {
 	egov_calendar cal;
-	time_t due, t;
-	char buf[26];
+	time_t t;
 
 	(void)state;
 	egov_calendar_init(&cal);
 	/* Thursday 21/11/2024 09:00, 3 working days: due Tuesday 26/11 17:00. */
-	due = egov_due_at(&cal, egov_local_time(D("2024-11-21"), 9, 0), 3, 0);
-	egov_time_format(due, buf);
-	assert_string_equal(buf, "2024-11-26T17:00:00+07:00");
+	check_due(&cal, "2024-11-21", 9, 0, 3, 0, "2024-11-26T17:00:00+07:00");
 	/* Received 17:30: the count starts Friday, so due Wednesday. */
-	due = egov_due_at(&cal, egov_local_time(D("2024-11-21"), 17, 30), 3, 0);
-	egov_time_format(due, buf);
-	assert_string_equal(buf, "2024-11-27T17:00:00+07:00");
+	check_due(&cal, "2024-11-21", 17, 30, 3, 0, "2024-11-27T17:00:00+07:00");
 	/* Same-day procedure: before 15:00 same day, after it the next. */
-	due = egov_due_at(&cal, egov_local_time(D("2024-11-22"), 14, 59), 0, 0);
-	egov_time_format(due, buf);
-	assert_string_equal(buf, "2024-11-22T17:00:00+07:00");
-	due = egov_due_at(&cal, egov_local_time(D("2024-11-22"), 15, 1), 0, 0);
-	egov_time_format(due, buf);
-	assert_string_equal(buf, "2024-11-25T17:00:00+07:00");
+	check_due(&cal, "2024-11-22", 14, 59, 0, 0, "2024-11-22T17:00:00+07:00");
+	check_due(&cal, "2024-11-22", 15, 1, 0, 0, "2024-11-25T17:00:00+07:00");
 	/* Calendar days end on a working day. */
-	due = egov_due_at(&cal, egov_local_time(D("2024-11-21"), 9, 0), 2, 1);
-	egov_time_format(due, buf);
-	assert_string_equal(buf, "2024-11-25T17:00:00+07:00");
+	check_due(&cal, "2024-11-21", 9, 0, 2, 1, "2024-11-25T17:00:00+07:00");
 	assert_int_equal(egov_time_parse("2024-11-21T08:30:00+07:00", &t), 0);
 	assert_int_equal(t, egov_local_time(D("2024-11-21"), 8, 30));
 	assert_int_equal(egov_time_parse("2024-11-21T01:30:00Z", &t), 0);
