@@ -5,7 +5,7 @@ bin_PROGRAMS += egov
 egov_SOURCES = \
 	cli/egov.c \
 	cli/app.c cli/app.h cli/app-private.h \
-	cli/session.c \
+	cli/session.c cli/session-file.c \
 	cli/config.c cli/egov-config.h \
 	cli/log.c cli/egov-log.h \
 	cli/cli-util.c cli/cli-util.h \
