@@ -22,12 +22,16 @@
  * exit-codes.h (EGOV_EXIT_OK is 0) and leaves one line for people in
  * app->err; nothing here prints or exits, the caller decides.
  *
- * The session: `egov login` once, later commands work.  Only the refresh
- * token is kept (never the password, never the access token), in
+ * The session: `egov login` once, later commands work.  The refresh token
+ * and the access token with its expiry are kept (never the password), in
  * $XDG_STATE_HOME/egov/session-<server>.json, mode 0600 in a 0700 folder,
- * with who the user is, so the console can start offline as that user.  The
- * file is rewritten whenever the api-client reports new tokens (its
- * on_tokens callback, on the network thread; guarded by a mutex inside).
+ * with who the user is, so the console can start offline as that user.  A
+ * command reuses the access token until shortly before it expires; refreshes
+ * (the server rotates the refresh token each time) take turns between
+ * processes through an flock on session-<server>.json.lock, and only a 401
+ * to the refresh grant ends the session.  The file is rewritten whenever
+ * the api-client reports new tokens (its on_tokens callback, on the network
+ * thread; guarded by a mutex inside).
  * One session per server URL: logging in as another user on the same
  * server replaces it.  `egov logout` revokes the token and deletes the file.
  *

@@ -107,7 +107,7 @@ try:
     run(["act", "--help"])
     say("## login, sync")
     say("The password comes from a prompt on the terminal, or from `EGOV_PASSWORD` in "
-        "scripts; never from an argument. Only the refresh token is kept.")
+        "scripts; never from an argument. The password is never kept.")
     run(["login"], shown="EGOV_PASSWORD=demo egov login", extra={"EGOV_PASSWORD": "demo"})
     run(["login", "--password=demo"])
     run(["sync"])
