@@ -227,9 +227,10 @@ static int act(sim_request *rq, sim_response *rs, attempt *a, const action_def *
 	}
 	snprintf(a->from, sizeof(a->from), "%s", r.state);
 	if (!(ad->roles & (1u << c->role))) {
-		result = sim_reply_problem(rs, 403, "forbidden", "a %s may not %s",
-					   c->role == SIM_ROLE_SUPPORT ? "support user" :
-					   c->role == SIM_ROLE_SUPERVISOR ? "supervisor" : "officer", ad->name);
+		result = sim_reply_problem(rs, 403, "forbidden", "%s may not %s",
+					   c->role == SIM_ROLE_SUPPORT ? "a support user" :
+					   c->role == SIM_ROLE_SUPERVISOR ? "a supervisor" : "an officer",
+					   ad->name);
 		goto cleanup;
 	}
 	if ((result = check_params(rq, rs, ad, body, r.agency_id, &new_due)) != 0)
