@@ -234,7 +234,7 @@ def test_faults_converge_exactly_once():
 
 
 def test_crash_rounds_exactly_once():
-    rounds = int(os.environ.get("EGOV_CRASH_ROUNDS", "30"))
+    rounds = int(os.environ.get("EGOV_CRASH_ROUNDS", "200"))
     w = World(fault="error=0.1,drop=0.05,drop-after-commit=0.2,latency=5ms,jitter=5ms")
     rng = random.Random(int(os.environ.get("EGOV_CRASH_SEED", "5")))
     try:
