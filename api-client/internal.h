@@ -9,8 +9,9 @@
  * eai_request (method, path, body, headers); client.c holds the client's
  * lifecycle, session and link statistics; completion.c is the queue of
  * finished requests and its file descriptor; netthread.c is the one thread
- * that owns the curl multi handle, and transfer.c sets up and reads back one
- * attempt of one request.
+ * that owns the curl multi handle, refresh.c what it does on a 401 (the
+ * refresh round and the program's refresh hook), and transfer.c sets up and
+ * reads back one attempt of one request.
  */
 #ifndef EGOV_API_INTERNAL_H
 #define EGOV_API_INTERNAL_H
@@ -198,6 +199,7 @@ typedef struct eai_request {
 	long long next_at;		/* monotonic ms: earliest next attempt */
 	int attempts;
 	int refreshed;			/* a 401 already led to one refresh */
+	int adopted;			/* times resent on tokens the hook handed over */
 	unsigned token_gen;		/* the token generation the attempt used */
 
 	/* one attempt (transfer.c) */
@@ -241,6 +243,8 @@ struct eapi_client {
 	time_t expires_at;
 	unsigned token_gen;
 	uint64_t refresh_id;		/* the internal refresh in flight, or 0 */
+	int refused;			/* the server refused the grant for ... */
+	unsigned refused_gen;		/* ... this token generation */
 
 	eapi_link_stats stats;		/* under lock */
 	unsigned rng;			/* jitter (network thread only) */
@@ -276,6 +280,19 @@ void eai_completion_free_payload(eapi_completion *comp);
 /* netthread.c */
 void *eai_net_main(void *arg);
 void eai_net_wake(eapi_client *c);
+/* End a request: hand its completion over (none for the library's own
+ * refresh, which ends its round first) and free it.  r must not be
+ * running.  Network thread only. */
+void eai_finish(eapi_client *c, eai_request *r);
+
+/* refresh.c (network thread only) */
+/* A 401 on request r that carried the access token: resend it, make it
+ * wait for the refresh in flight, start a round (the hook, the grant), or
+ * fail it. */
+void eai_auth_refused(eapi_client *c, eai_request *r);
+/* The library's own refresh ended (ok: new tokens are stored): tell the
+ * hook, then resend or fail the requests that waited. */
+void eai_refresh_done(eapi_client *c, eai_request *refresh, int ok);
 
 /* transfer.c */
 int eai_transfer_start(eapi_client *c, eai_request *r);

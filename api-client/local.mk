@@ -17,7 +17,8 @@ api_client_libegovapi_a_SOURCES = \
 	api-client/completion.c \
 	api-client/transfer.c \
 	api-client/answer.c \
-	api-client/netthread.c
+	api-client/netthread.c \
+	api-client/refresh.c
 api_client_libegovapi_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 EGOV_API_LIBS = api-client/libegovapi.a $(EGOV_COMMON_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) -lpthread
 
@@ -35,3 +36,13 @@ TESTS += tests/api/run-fuzz.sh
 EXTRA_DIST += tests/api/run-fuzz.sh tests/api/fuzz-decode.c
 TESTS += tests/api/test-api-sim.py
 EXTRA_DIST += tests/api/test-api-sim.py
+
+## The refresh hook (eapi_options.refresh_begin/end) against egov-sim:
+## refresh-probe sends requests the server refuses and reports what the
+## hook was asked and told; test-api-refresh.py counts egov-sim's grants.
+check_PROGRAMS += tests/api/refresh-probe
+tests_api_refresh_probe_SOURCES = tests/api/refresh-probe.c
+tests_api_refresh_probe_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_api_refresh_probe_LDADD = $(EGOV_API_LIBS)
+TESTS += tests/api/test-api-refresh.py
+EXTRA_DIST += tests/api/test-api-refresh.py

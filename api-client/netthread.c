@@ -10,9 +10,10 @@
  * network errors, 5xx and 429 are retried with exponential backoff and full
  * jitter (the delay is uniform in [0, min(max, base * 2^n)], so clients that
  * failed together do not come back together), at least as late as
- * Retry-After says; other 4xx complete at once.  A 401 starts one refresh
- * of the token, and every request that hit the 401 waits for it and is
- * sent again, or fails with EAPI_E_AUTH when the refresh fails.
+ * Retry-After says; other 4xx complete at once.  A 401 goes to the
+ * refresh round (refresh.c): one refresh of the token, which every request
+ * that hit the 401 waits for and is then sent again, or fails with
+ * EAPI_E_AUTH when the refresh fails.
  */
 #include <config.h>
 
@@ -29,13 +30,15 @@ eai_net_wake(eapi_client *c)
 		curl_multi_wakeup(c->multi);
 }
 
-/* End a request: hand its completion over (none for the library's own
- * refresh) and free it.  r must not be running. */
-static void
-finish(eapi_client *c, eai_request *r)
+void
+eai_finish(eapi_client *c, eai_request *r)
 {
 	eapi_completion *comp = r->comp;
 
+	/* Every way the library's own refresh ends comes through here, so the
+	 * requests waiting for it, and the program's hook, always hear. */
+	if (r->internal && r->op == EAPI_OP_REFRESH)
+		eai_refresh_done(c, r, comp->error.result == EAPI_OK);
 	r->comp = NULL;
 	comp->attempts = r->attempts;
 	if (!comp->error.request_id[0])
@@ -61,7 +64,7 @@ finish_with(eapi_client *c, eai_request *r, eapi_result res, const char *msg)
 	if (r->state == EAI_REQ_RUNNING)
 		eai_transfer_abort(c, r);
 	eai_error_set(&r->comp->error, res, "%s", msg);
-	finish(c, r);
+	eai_finish(c, r);
 }
 
 static unsigned
@@ -86,7 +89,7 @@ retry_later(eapi_client *c, eai_request *r, long min_delay_ms)
 	int i;
 
 	if (r->attempts > c->opt.max_retries) {
-		finish(c, r);
+		eai_finish(c, r);
 		return;
 	}
 	for (i = 1; i < r->attempts && cap < c->opt.retry_max_ms; i++)
@@ -97,7 +100,7 @@ retry_later(eapi_client *c, eai_request *r, long min_delay_ms)
 	if (delay < min_delay_ms)
 		delay = min_delay_ms;
 	if (now + delay >= r->deadline) {
-		finish(c, r);
+		eai_finish(c, r);
 		return;
 	}
 	eai_log(c, 2, "request %llu: attempt %d failed (%s), retrying in %lld ms",
@@ -137,95 +140,6 @@ network_error(eai_request *r, CURLcode cc, eapi_error *err)
 	default:
 		eai_error_set(err, EAPI_E_NETWORK, "%s", detail);
 		break;
-	}
-}
-
-static void refresh_done(eapi_client *c, eai_request *r, int ok);
-
-/* A 401 on a request that sent a token. */
-static void
-handle_401(eapi_client *c, eai_request *r)
-{
-	uint64_t id = 0;
-	int have_refresh, stale, in_flight;
-
-	pthread_mutex_lock(&c->lock);
-	stale = r->token_gen != c->token_gen;
-	in_flight = c->refresh_id != 0;
-	have_refresh = c->refresh_token != NULL;
-	pthread_mutex_unlock(&c->lock);
-	if (stale) {
-		/* The tokens changed while it was on its way: just send it again. */
-		pthread_mutex_lock(&c->lock);
-		r->state = EAI_REQ_READY;
-		r->next_at = 0;
-		pthread_mutex_unlock(&c->lock);
-		return;
-	}
-	if (r->refreshed || (!in_flight && !have_refresh)) {
-		eai_error_set(&r->comp->error, EAPI_E_AUTH, "login needed: %s",
-			      r->refreshed ? "the refreshed session was refused too"
-					   : "no session to refresh");
-		finish(c, r);
-		return;
-	}
-	if (!in_flight) {
-		id = eai_submit_internal_refresh(c);
-		if (!id) {
-			eai_error_set(&r->comp->error, EAPI_E_AUTH, "login needed: cannot refresh");
-			finish(c, r);
-			return;
-		}
-	}
-	pthread_mutex_lock(&c->lock);
-	if (id)
-		c->refresh_id = id;
-	r->state = EAI_REQ_AUTH_WAIT;
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* The library's own refresh ended: release or fail who waited for it. */
-static void
-refresh_done(eapi_client *c, eai_request *refresh, int ok)
-{
-	eai_request *r, *next, *failed = NULL;
-	char why[600];
-
-	snprintf(why, sizeof why, "login needed: refreshing the session failed (%.400s)",
-		 refresh->comp->error.message);
-	pthread_mutex_lock(&c->lock);
-	c->refresh_id = 0;
-	for (r = c->live; r; r = r->next) {
-		if (r->state != EAI_REQ_AUTH_WAIT)
-			continue;
-		r->refreshed = 1;
-		if (ok) {
-			r->state = EAI_REQ_READY;
-			r->next_at = 0;
-		} else {
-			r->state = EAI_REQ_DONE;	/* picked off below */
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
-	if (ok)
-		return;
-	/* finish() edits the live list, so collect first and finish after. */
-	for (;;) {
-		failed = NULL;
-		pthread_mutex_lock(&c->lock);
-		for (r = c->live; r; r = next) {
-			next = r->next;
-			if (r->state == EAI_REQ_DONE) {
-				failed = r;
-				break;
-			}
-		}
-		pthread_mutex_unlock(&c->lock);
-		if (!failed)
-			break;
-		failed->state = EAI_REQ_AUTH_WAIT;
-		eai_error_set(&failed->comp->error, EAPI_E_AUTH, "%s", why);
-		finish(c, failed);
 	}
 }
 
@@ -286,7 +200,7 @@ attempt_done(eapi_client *c, eai_request *r, CURLcode cc)
 	eai_error_from_http(err, r->status, r->resp.data, r->resp.len, r->content_type);
 	err->retry_after = r->retry_after;
 	if (r->status == 401 && r->needs_auth) {
-		handle_401(c, r);
+		eai_auth_refused(c, r);
 		return;
 	}
 	if (r->status >= 500 || r->status == 429) {
@@ -298,9 +212,7 @@ attempt_done(eapi_client *c, eai_request *r, CURLcode cc)
 		return;
 	}
 done:
-	if (r->internal && r->op == EAPI_OP_REFRESH)
-		refresh_done(c, r, err->result == EAPI_OK);
-	finish(c, r);
+	eai_finish(c, r);
 }
 
 /* Look at every live request once; start, cancel or time out what needs
@@ -349,23 +261,15 @@ scan(eapi_client *c)
 				finish_with(c, pick, EAPI_E_NOMEM, "cannot set up the transfer");
 			}
 		} else if (quit || pick->cancelled) {
-			if (pick->internal && pick->op == EAPI_OP_REFRESH) {
-				eai_error_set(&pick->comp->error, EAPI_E_CANCELLED, "cancelled");
-				refresh_done(c, pick, 0);
-			}
 			finish_with(c, pick, EAPI_E_CANCELLED, "cancelled");
 		} else {
-			if (pick->internal && pick->op == EAPI_OP_REFRESH) {
-				eai_error_set(&pick->comp->error, EAPI_E_TIMEOUT, "deadline passed");
-				refresh_done(c, pick, 0);
-			}
 			/* Keep what the last attempt learnt (status, code). */
 			if (pick->state == EAI_REQ_RUNNING)
 				eai_transfer_abort(c, pick);
 			pick->comp->error.result = EAPI_E_TIMEOUT;
 			eai_strlcpy(pick->comp->error.message, "deadline passed",
 				    sizeof pick->comp->error.message);
-			finish(c, pick);
+			eai_finish(c, pick);
 		}
 	}
 	return next - now > 0 ? (long)(next - now) : 0;

@@ -9,7 +9,9 @@
  * blocking convenience the command-line mode uses.  Every request has a
  * deadline and can be cancelled.  Network errors and 5xx are retried with
  * exponential backoff and full jitter (Retry-After honoured on 429/503),
- * other 4xx never; a 401 refreshes the token once and retries.
+ * other 4xx never; a 401 refreshes the token once and retries (a program
+ * whose processes share one session decides how through the refresh hook,
+ * eapi_options.refresh_begin).
  *
  * Every public name starts with eapi_ / EAPI_.  Strings are UTF-8 and owned
  * by the structure that holds them; each structure has its _free().  The
@@ -256,6 +258,54 @@ typedef void (*eapi_log_fn)(void *ud, int level, const char *message);
  * can keep the refresh token; never called with a password. */
 typedef void (*eapi_tokens_fn)(void *ud, const eapi_session *session);
 
+/* The refresh hook, for a program whose processes share one session.
+ *
+ * The server rotates the refresh token on every use: of two processes
+ * refreshing with the same token the second is refused and logged out, and
+ * a process that kept the token another one has since spent is refused at
+ * its next refresh.  So before the library sends its own refresh grant
+ * (after a 401 on a request that carried the access token) it calls
+ * refresh_begin, and the program, holding whatever lock its processes
+ * share, looks at what the others saved and answers:
+ *
+ *   EAPI_REFRESH_GRANT   send the refresh grant with the refresh token the
+ *                        client holds, which the hook may have replaced
+ *                        with eapi_client_set_session() (another process
+ *                        spent the old one); refresh_end follows, exactly
+ *                        once, when the grant is answered, fails, is
+ *                        cancelled or the client is freed; on success
+ *                        on_tokens has been called before it, so a program
+ *                        can hold its lock from begin to end and save the
+ *                        rotated tokens inside it;
+ *   EAPI_REFRESH_RETRY   the hook has given the client newer tokens with
+ *                        eapi_client_set_session() (another process
+ *                        refreshed): the refused requests are sent again
+ *                        with them, no grant is sent, no refresh_end;
+ *   EAPI_REFRESH_FAIL    no refresh: the refused requests complete with
+ *                        EAPI_E_AUTH and the message the hook wrote into
+ *                        errbuf (or a default one); no refresh_end.
+ *
+ * Both run on the network thread, never with the client's lock held, and
+ * never two at a time for one client: one refresh serves every request
+ * refused meanwhile.  The network thread waits while refresh_begin runs
+ * (it may wait for a lock, but not for long).  A request is sent again
+ * after at most two RETRY answers and one grant; after that a 401 is
+ * EAPI_E_AUTH, and so is a 401 with tokens whose grant the server has
+ * refused (until new ones are set), without a round.  eapi_refresh() (the caller's own refresh) never calls the
+ * hook: a caller sending it holds its turn already.  Without refresh_begin
+ * the library sends the grant at once, as it always did. */
+typedef enum eapi_refresh_plan {
+	EAPI_REFRESH_GRANT,
+	EAPI_REFRESH_RETRY,
+	EAPI_REFRESH_FAIL
+} eapi_refresh_plan;
+
+typedef eapi_refresh_plan (*eapi_refresh_begin_fn)(void *ud, eapi_client *c,
+						   char *errbuf, size_t errlen);
+/* outcome->result is EAPI_OK when the grant succeeded; http_status 401
+ * means the server refused the refresh token. */
+typedef void (*eapi_refresh_end_fn)(void *ud, const eapi_error *outcome);
+
 typedef struct eapi_options {
 	const char *base_url;		/* "https://host:port"; /api/v1 is added */
 	const char *ca_file, *ca_path;	/* extra trust; verification is always on */
@@ -269,6 +319,10 @@ typedef struct eapi_options {
 	size_t max_body;		/* response cap, default 64 MiB */
 	eapi_log_fn log; void *log_ud;	/* never sees tokens or personal data */
 	eapi_tokens_fn on_tokens; void *tokens_ud;
+	/* the refresh hook above; NULL: refresh at once */
+	eapi_refresh_begin_fn refresh_begin;
+	eapi_refresh_end_fn refresh_end;
+	void *refresh_ud;
 } eapi_options;
 
 /* Fill o with the defaults above; base_url is left NULL for the caller. */
