@@ -39,11 +39,31 @@ int egov_session_store(struct egov_app *app, const eapi_session *s);
 int egov_session_save_error(struct egov_app *app, int clear);
 /* The session file's path ("?" before it is known). */
 const char *egov_session_file(struct egov_app *app);
-/* Take the refresh turn (flock on the file beside the session file): the
- * descriptor to close(), or -1 with app->err.  Then egov_session_reread
- * takes what another process saved meanwhile. */
-int egov_session_lock(struct egov_app *app);
-void egov_session_reread(struct egov_app *app);
+/* Lock the file beside the session file (flock, waiting for other egov
+ * processes): the descriptor to close(), or -1 with err.  Thread-safe;
+ * session-turn.c's egov_session_turn_take() is the way to call it. */
+int egov_session_lock(struct egov_app *app, char *err, size_t errlen);
+/* With the turn taken: take the tokens another process saved meanwhile;
+ * 1 when they differ from this process's (it refreshed).  Thread-safe. */
+int egov_session_reread(struct egov_app *app);
+/* A session file is known and holds a user (there is something to share). */
+int egov_session_has_file(struct egov_app *app);
+
+/* session-turn.c: the refresh turn, between egov processes and between
+ * this one's main thread and the api-client's network thread. */
+struct egov_turn;
+struct egov_turn *egov_turn_new(void);
+void egov_turn_free(struct egov_turn *t);
+/* The app's turn (session-file.c keeps it in the private part). */
+struct egov_turn *egov_session_turn(struct egov_app *app);
+/* Take the refresh turn on the main thread, waiting for other egov and
+ * for a refresh of this one's network thread: 0, or -1 with app->err. */
+int egov_session_turn_take(struct egov_app *app);
+void egov_session_turn_give(struct egov_app *app);
+/* eapi_options.refresh_begin and refresh_end: the api-client's own
+ * refresh (after a 401) takes the same turn and re-reads the file first. */
+eapi_refresh_plan egov_app_refresh_begin(void *ud, eapi_client *c, char *errbuf, size_t errlen);
+void egov_app_refresh_end(void *ud, const eapi_error *outcome);
 /* Forget the saved session here: tokens, file, user. */
 void egov_session_forget(struct egov_app *app);
 

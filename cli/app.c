@@ -203,6 +203,12 @@ int egov_app_open_client(struct egov_app *app)
 	o.log_ud = app;
 	o.on_tokens = egov_app_on_tokens;
 	o.tokens_ud = app;
+	/* Its own refresh after a 401 takes the same turn as session.c's,
+	 * so a long console and parallel commands never spend one token
+	 * twice. */
+	o.refresh_begin = egov_app_refresh_begin;
+	o.refresh_end = egov_app_refresh_end;
+	o.refresh_ud = app;
 	app->client = eapi_client_new(&o, errbuf, sizeof(errbuf));
 	if (!app->client) {
 		app_fail(app, "%s", errbuf[0] ? errbuf : _("cannot start the API client"));

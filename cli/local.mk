@@ -5,7 +5,7 @@ bin_PROGRAMS += egov
 egov_SOURCES = \
 	cli/egov.c \
 	cli/app.c cli/app.h cli/app-private.h \
-	cli/session.c cli/session-file.c \
+	cli/session.c cli/session-file.c cli/session-turn.c \
 	cli/config.c cli/egov-config.h \
 	cli/log.c cli/egov-log.h \
 	cli/cli-util.c cli/cli-util.h \
@@ -53,3 +53,8 @@ TESTS += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-com
 	tests/cli/test-cli-session.py
 EXTRA_DIST += tests/cli/test-cli.py tests/cli/test-cli-i18n.py tests/cli/test-cli-completion.py \
 	tests/cli/test-cli-session.py
+
+## A long console and parallel commands refreshing one session through the
+## same turn (cli/session-turn.c), against egov-sim with short-lived tokens.
+TESTS += tests/cli/test-cli-refresh-turn.py
+EXTRA_DIST += tests/cli/test-cli-refresh-turn.py

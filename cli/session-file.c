@@ -10,7 +10,8 @@
  * into place, never half-written; a failed write there is kept for the
  * login that waits on the refresh (egov_session_save_error).  Processes
  * sharing the file take turns to refresh through an flock() on
- * session-<server>.json.lock (egov_session_lock); session.c decides when.
+ * session-<server>.json.lock (egov_session_lock; session-turn.c shares it
+ * between this process's threads); session.c decides when.
  */
 #include "config.h"
 
@@ -42,6 +43,7 @@ struct egov_app_private {
 	json_t *user;			/* what the file says about the user */
 	int logged_out;			/* ignore late token callbacks */
 	int save_errno;			/* a write of the file failed (on_tokens) */
+	struct egov_turn *turn;		/* the refresh turn (session-turn.c) */
 };
 
 /* Refresh this long before the access token expires (a quarter of its
@@ -53,9 +55,20 @@ struct egov_app_private *app_private_new(void)
 {
 	struct egov_app_private *p = calloc(1, sizeof(*p));
 
-	if (p)
-		pthread_mutex_init(&p->lock, NULL);
+	if (!p)
+		return NULL;
+	p->turn = egov_turn_new();
+	if (!p->turn) {
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
 	return p;
+}
+
+struct egov_turn *egov_session_turn(struct egov_app *app)
+{
+	return app->priv->turn;
 }
 
 void egov_session_wipe_free(char *s)
@@ -70,6 +83,7 @@ void app_private_free(struct egov_app_private *p)
 {
 	if (!p)
 		return;
+	egov_turn_free(p->turn);
 	pthread_mutex_destroy(&p->lock);
 	free(p->path);
 	egov_session_wipe_free(p->refresh_token);
@@ -387,14 +401,21 @@ void egov_session_forget(struct egov_app *app)
  * until the refresh is answered and its tokens saved (the kernel lets go
  * if the process dies).  The lock file is never deleted: a process
  * waiting on a deleted file's lock would not exclude the next one.
- * Returns the descriptor, or -1 with app->err. */
-int egov_session_lock(struct egov_app *app)
+ * Returns the descriptor, or -1 with errbuf. */
+int egov_session_lock(struct egov_app *app, char *errbuf, size_t errlen)
 {
+	struct egov_app_private *p = app->priv;
 	char *lock_path = NULL;
-	int fd = -1;
+	int fd = -1, rc = -1, why = ENOENT;
 
-	if (asprintf(&lock_path, "%s.lock", app->priv->path) < 0) {
-		snprintf(app->err, sizeof(app->err), "%s", strerror(ENOMEM));
+	pthread_mutex_lock(&p->lock);
+	if (p->path) {
+		rc = asprintf(&lock_path, "%s.lock", p->path);
+		why = ENOMEM;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (rc < 0) {
+		snprintf(errbuf, errlen, "%s", strerror(why));
 		return -1;
 	}
 	fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -408,40 +429,67 @@ int egov_session_lock(struct egov_app *app)
 		}
 	}
 	if (fd < 0)
-		snprintf(app->err, sizeof(app->err), _("cannot lock the session: %s: %s"),
-			 lock_path, strerror(errno));
+		snprintf(errbuf, errlen, _("cannot lock the session: %s: %s"), lock_path,
+			 strerror(errno));
 	free(lock_path);
 	return fd;
+}
+
+int egov_session_has_file(struct egov_app *app)
+{
+	int known;
+
+	pthread_mutex_lock(&app->priv->lock);
+	known = app->priv->path != NULL && app->priv->user != NULL;
+	pthread_mutex_unlock(&app->priv->lock);
+	return known;
 }
 
 /* With the refresh turn taken: another process may have refreshed since
  * this one read the file, rotating the refresh token held here away; the
  * file's tokens are the live ones then.  A file gone or for someone else
- * changes nothing (the refresh will tell). */
-void egov_session_reread(struct egov_app *app)
+ * changes nothing (the refresh will tell).  Only the private part is read
+ * (the api-client's network thread calls this too).  1 when the file held
+ * another refresh token than this process, which now holds the file's. */
+int egov_session_reread(struct egov_app *app)
 {
+	struct egov_app_private *p = app->priv;
 	struct stat st;
-	char *text = NULL;
+	char *text = NULL, *path = NULL, *held_user = NULL;
 	json_t *root = NULL;
-	const char *server, *username;
+	const char *server, *username, *refresh;
+	int newer = 0;
 
-	if (read_file(app->priv->path, &text, &st) < 0 || (st.st_mode & 077) || !text)
+	pthread_mutex_lock(&p->lock);
+	path = p->path ? strdup(p->path) : NULL;
+	held_user = p->user ? strdup(jstr(p->user, "username") ? jstr(p->user, "username") : "")
+			    : NULL;
+	pthread_mutex_unlock(&p->lock);
+	if (!path || !held_user || read_file(path, &text, &st) < 0 || (st.st_mode & 077) || !text)
 		goto cleanup;
 	root = json_loads(text, 0, NULL);
 	server = jstr(root, "server");
 	username = jstr(root, "username");
-	if (!jstr(root, "refresh_token") || !server || !username || !app->session.username ||
-	    strcmp(server, app->config.server) != 0 ||
-	    strcmp(username, app->session.username) != 0)
+	refresh = jstr(root, "refresh_token");
+	if (!refresh || !server || !username || strcmp(server, app->config.server) != 0 ||
+	    strcmp(username, held_user) != 0)
 		goto cleanup;
-	if (adopt_tokens(app, root) < 0)
+	pthread_mutex_lock(&p->lock);
+	newer = !p->refresh_token || strcmp(p->refresh_token, refresh) != 0;
+	pthread_mutex_unlock(&p->lock);
+	if (adopt_tokens(app, root) < 0) {
 		egov_app_log(app, EGOV_LOG_WARN, "cannot take the saved tokens: out of memory");
+		newer = 0;
+	}
 cleanup:
+	free(path);
+	free(held_user);
 	if (text) {
 		explicit_bzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(root);
+	return newer;
 }
 
 int egov_session_store(struct egov_app *app, const eapi_session *s)

@@ -9,7 +9,9 @@
  * flock shared by every egov on this session), reads the file again (the
  * process it waited for may have refreshed already: its tokens are the
  * live ones), and only then refreshes.  The session is forgotten only when
- * the refresh grant is answered 401, never for a network failure.
+ * the refresh grant is answered 401, never for a network failure.  The
+ * api-client's own refresh, after a 401 in the middle of a command or of a
+ * long console session, takes the same turn (session-turn.c).
  */
 #include "config.h"
 
@@ -164,7 +166,7 @@ static int refresh_locked(struct egov_app *app, int *revoked)
  * session is then forgotten here, before the turn passes on. */
 static int verify(struct egov_app *app, int *revoked)
 {
-	int result, lock_fd;
+	int result;
 
 	*revoked = 0;
 	if (egov_session_fresh(app, time(NULL))) {
@@ -174,8 +176,7 @@ static int verify(struct egov_app *app, int *revoked)
 		egov_app_log(app, EGOV_LOG_DEBUG, "using the saved access token");
 		return EGOV_EXIT_OK;
 	}
-	lock_fd = egov_session_lock(app);
-	if (lock_fd < 0)
+	if (egov_session_turn_take(app) < 0)
 		return EGOV_EXIT_FAILURE;
 	egov_session_reread(app);
 	if (egov_session_fresh(app, time(NULL))) {
@@ -191,7 +192,7 @@ static int verify(struct egov_app *app, int *revoked)
 			egov_session_forget(app);
 		}
 	}
-	close(lock_fd);
+	egov_session_turn_give(app);
 	return result;
 }
 
