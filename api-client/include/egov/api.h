@@ -287,13 +287,16 @@ typedef void (*eapi_tokens_fn)(void *ud, const eapi_session *session);
  *
  * Both run on the network thread, never with the client's lock held, and
  * never two at a time for one client: one refresh serves every request
- * refused meanwhile.  The network thread waits while refresh_begin runs
- * (it may wait for a lock, but not for long).  A request is sent again
- * after at most two RETRY answers and one grant; after that a 401 is
- * EAPI_E_AUTH, and so is a 401 with tokens whose grant the server has
- * refused (until new ones are set), without a round.  eapi_refresh() (the caller's own refresh) never calls the
- * hook: a caller sending it holds its turn already.  Without refresh_begin
- * the library sends the grant at once, as it always did. */
+ * refused meanwhile.  So they must be thread-safe towards the program's
+ * other threads, may call eapi_client_set_session(), and must not call
+ * anything that waits for this client (eapi_wait()).  The network thread
+ * waits while refresh_begin runs (it may wait for a lock, not for long).
+ * A request is sent again after at most two RETRY answers and one grant;
+ * after that a 401 is EAPI_E_AUTH, and so, without a round, is a 401 on
+ * tokens whose grant the server refused (until new ones are set).
+ * eapi_refresh(), the caller's own refresh, never calls the hook: a caller
+ * sending it holds its turn already.  Without refresh_begin the library
+ * sends the grant at once, as it always did. */
 typedef enum eapi_refresh_plan {
 	EAPI_REFRESH_GRANT,
 	EAPI_REFRESH_RETRY,
