@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,17 +107,26 @@ pick(long i, unsigned salt, unsigned n)
 	return (unsigned)(h % n);
 }
 
+/* A dossier anywhere in the city's history (its dates, number and state
+ * spread over the whole cache: what a first sync brings), or, with
+ * `today`, one filed today, as new dossiers in a running city are: received
+ * this morning, due within three weeks, numbered in sequence. */
 static eapi_dossier *
-synth(long i, long long version, time_t now)
+synth(long i, long long version, time_t now, int today)
 {
 	eapi_dossier *d = calloc(1, sizeof *d);
 	char buf[160];
-	eapi_state st = (eapi_state)rnd(EAPI_STATE_COUNT);
+	eapi_state st = (eapi_state)rnd(today ? EAPI_STATE_IN_PROGRESS + 1 : EAPI_STATE_COUNT);
 
-	snprintf(buf, sizeof buf, "d%08ld", i);
+	/* egov-sim's ids are 16 random hex digits, so a new dossier's id lands
+	 * anywhere in the id index, not at its end */
+	snprintf(buf, sizeof buf, "%08x%08x", pick(i, 11, 0xFFFFFFFFu), pick(i, 12, 0xFFFFFFFFu));
 	d->id = strdup(buf);
-	snprintf(buf, sizeof buf, "000.00.%02ld.H24-25%02ld%02ld-%04ld", 10 + i % 40,
-		 1 + (i / 10000) % 12, 1 + (i / 400) % 28, i % 10000);
+	if (today)
+		snprintf(buf, sizeof buf, "000.00.%02ld.H24-261127-%06ld", 10 + i % 40, i % 1000000);
+	else
+		snprintf(buf, sizeof buf, "000.00.%02ld.H24-25%02ld%02ld-%04ld", 10 + i % 40,
+			 1 + (i / 10000) % 12, 1 + (i / 400) % 28, i % 10000);
 	d->code = strdup(buf);
 	d->version = version;
 	d->procedure_id = strdup("p1");
@@ -133,15 +143,17 @@ synth(long i, long long version, time_t now)
 	d->applicant_kind = strdup("citizen");
 	snprintf(buf, sizeof buf, "Hồ sơ của công dân phường %s", wards[pick(i, 5, N(wards))]);
 	d->subject = strdup(buf);
-	d->submitted_at = now - (time_t)rnd(200) * 86400;
+	d->submitted_at = now - (today ? (time_t)rnd(8 * 3600) : (time_t)rnd(200) * 86400);
 	d->received_at = st == EAPI_STATE_SUBMITTED ? 0 : d->submitted_at + 3600;
-	d->due_at = st == EAPI_STATE_SUBMITTED ? 0 : now + ((time_t)rnd(40) - 15) * 86400;
+	d->due_at = st == EAPI_STATE_SUBMITTED ? 0
+		  : today ? now + (1 + (time_t)rnd(20)) * 86400
+		  : now + ((time_t)rnd(40) - 15) * 86400;
 	d->updated_at = now;
 	return d;
 }
 
 static eapi_change_page *
-page(long first, int n, long long version, time_t now)
+page(long first, int n, long long version, time_t now, int today)
 {
 	eapi_change_page *p = calloc(1, sizeof *p);
 	char cur[32];
@@ -153,7 +165,7 @@ page(long first, int n, long long version, time_t now)
 		eapi_change *ch = &p->changes[i];
 		ch->seq = first + i;
 		ch->op = EAPI_CHANGE_UPSERT;
-		ch->dossier = synth(first + i, version, now);
+		ch->dossier = synth(first + i, version, now, today);
 		ch->id = strdup(ch->dossier->id);
 		ch->version = version;
 	}
@@ -223,7 +235,7 @@ main(int argc, char **argv)
 	/* a kept cache is filled up from what it holds (whole pages) */
 	for (i = ecache_dossier_count(c) / 1000 * 1000; i < total; i += 1000) {
 		int m = total - i < 1000 ? (int)(total - i) : 1000;
-		eapi_change_page *p = page(i, m, 1, now);
+		eapi_change_page *p = page(i, m, 1, now, 0);
 		double s = now_ms();
 		if (ecache_apply_changes(c, p) < 0) {
 			fprintf(stderr, "apply: %s\n", ecache_errmsg(c));
@@ -234,9 +246,30 @@ main(int argc, char **argv)
 		eapi_change_page_free(p);
 	}
 	if (n) {
+		double sum = 0;
+		size_t j;
+		for (j = 0; j < n; j++)
+			sum += t[j];
 		printf("fill: %.1f s\n", (now_ms() - t0) / 1000);
+		printf("apply 1000-change page, new dossiers (mean of last %zu): %.1f ms (max %.1f)\n",
+		       n, sum / (double)n, maximum(t, n));
 		printf("apply 1000-change page, new dossiers (median of last %zu): %.1f ms\n", n,
 		       median(t, n));
+	}
+	/* new dossiers filed today, numbered past anything a kept cache
+	 * holds from earlier runs */
+	{
+		long first = 1000000000L + ecache_dossier_count(c);
+		for (n = 0; n < 20; n++) {
+			eapi_change_page *p = page(first + (long)n * 1000, 1000, 1, now, 1);
+			double s = now_ms();
+			if (ecache_apply_changes(c, p) < 0)
+				return 1;
+			t[n] = now_ms() - s;
+			eapi_change_page_free(p);
+		}
+		printf("apply 1000-change page, dossiers filed today (median of %zu): %.1f ms "
+		       "(max %.1f)\n", n, median(t, n), maximum(t, n));
 	}
 	/* updates of existing dossiers spread over the whole cache */
 	if (updates < 1 || updates > N(t))
@@ -244,7 +277,7 @@ main(int argc, char **argv)
 	for (n = 0; n < updates; n++) {
 		/* versions above any earlier run's, so a kept cache takes them */
 		eapi_change_page *p = page((long)rnd((unsigned)(total > 1000 ? total - 1000 : 1)),
-					   1000, (long long)now * 100 + (long long)n, now);
+					   1000, (long long)now * 100 + (long long)n, now, 0);
 		double s = now_ms();
 		if (ecache_apply_changes(c, p) < 0)
 			return 1;
@@ -329,7 +362,14 @@ main(int argc, char **argv)
 		}
 		printf("all %d work counters (median of 5): %.1f ms\n", ECACHE_Q_COUNT, median(t, n));
 	}
+	t0 = now_ms();
 	ecache_close(c);
+	printf("close (the last checkpoint): %.1f ms\n", now_ms() - t0);
+	{
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			printf("peak resident memory: %.1f MB\n", (double)ru.ru_maxrss / 1024);
+	}
 	{
 		char wal[360], ob[360];
 		long long size;

@@ -23,8 +23,11 @@
 /* due_at of a dossier without a due date: sorts last, never "overdue". */
 #define ECACHE_DUE_NONE 9000000000000000LL
 
+typedef struct ecache_checkpointer ecache_checkpointer;
+
 struct ecache {
 	sqlite3 *db;
+	ecache_checkpointer *checkpointer;	/* checkpoint.c */
 	char *path, *outbox_path;
 	char errmsg[512];
 	int recovered;
@@ -42,6 +45,17 @@ struct ecache {
 		sqlite3_stmt *stmt;
 	} stmts[ECACHE_STMT_CACHE];
 };
+
+/* The checkpoint thread (checkpoint.c): started once the connection is
+ * open, stopped before it closes.  Failing to start leaves SQLite's own
+ * checkpoints on; never an error. */
+int ecache_checkpointer_start(ecache *c);
+void ecache_checkpointer_stop(ecache *c);
+/* For tests: the log sizes (frames) that wake the thread and that make the
+ * writer checkpoint itself (-1 without a thread); and a wait until no
+ * round is asked for or running, returning how many have finished. */
+int ecache_checkpointer_tune(ecache *c, int soft_frames, int hard_frames);
+unsigned long ecache_checkpointer_drain(ecache *c);
 
 /* errors (store.c) */
 void ecache_seterr(ecache *c, const char *fmt, ...)
@@ -82,7 +96,7 @@ int ecache_meta_set(ecache *c, const char *key, const char *value);
 
 /* schema.c: bring "main" and "ob" to their current versions; exposed
  * separately so tests can build every earlier version. */
-#define ECACHE_MAIN_VERSION 3
+#define ECACHE_MAIN_VERSION 4
 #define ECACHE_OUTBOX_VERSION 1
 enum ecache_db_kind { ECACHE_DB_CACHE, ECACHE_DB_OUTBOX };
 int ecache_schema_migrate(sqlite3 *db, const char *schema, enum ecache_db_kind kind,

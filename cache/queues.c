@@ -58,6 +58,14 @@ static const char *const sort_index[ECACHE_SORT_COUNT] = {
 	"dossiers_due", "dossiers_recv", "dossiers_name", "dossiers_code",
 };
 
+/* Small queues with a due range are found on the open dossiers' (state,
+ * due_at) index: the planner would rather walk dossiers_state, every
+ * open dossier, or dossiers_due, every finished one. */
+static const char *const filter_index[ECACHE_Q_COUNT] = {
+	[ECACHE_Q_DUE_SOON] = "dossiers_open_due",
+	[ECACHE_Q_OVERDUE] = "dossiers_open_due",
+};
+
 /* Above c->dense_queue rows (5,000) a queue is read by walking the sort
  * column's index and filtering (matches are dense enough that 50 come
  * quickly); below it, SQLite finds the rows by their filter and sorts them,
@@ -166,12 +174,14 @@ count_sql(ecache *c, const char *sql, const char *user_id, long long lo, long lo
 
 /* Dossiers that may be overdue with due_at in [lo, hi): whole UTC days
  * from due_counts, the partial days at either end counted on the
- * (state, due_at) index, which holds at most a day's worth each. */
+ * (state, due_at) index of open dossiers, which holds at most a day's
+ * worth each. */
 static long long
 count_due_between(ecache *c, long long lo, long long hi)
 {
 	static const char *const exact_sql =
-		"SELECT count(*) FROM dossiers WHERE state IN (" ECACHE_OVERDUE_STATES ") "
+		"SELECT count(*) FROM dossiers INDEXED BY dossiers_open_due"
+		" WHERE state IN (" ECACHE_OVERDUE_STATES ") "
 		"AND due_at >= :lo AND due_at < :hi";
 	static const char *const days_sql =
 		"SELECT coalesce(sum(n), 0) FROM due_counts WHERE day >= :lo AND day < :hi";
@@ -305,6 +315,8 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 		return -1;
 	if (size > c->dense_queue)
 		snprintf(hint, sizeof hint, " INDEXED BY %s", sort_index[base]);
+	else if (filter_index[q])
+		snprintf(hint, sizeof hint, " INDEXED BY %s", filter_index[q]);
 	snprintf(sql, sizeof sql,
 		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s%s%s%s%s "
 		 "ORDER BY %s %s, d.rowid %s LIMIT :lim",

@@ -288,13 +288,15 @@ open_connection(ecache *c, char *err, size_t errlen)
 		 "PRAGMA cache_size = -" ECACHE_PAGE_CACHE_KB ";"
 		 "PRAGMA mmap_size = 0;"
 		 "PRAGMA temp_store = MEMORY;"
-		 /* checkpoint less often: a page touched by several change-feed
-		  * pages between checkpoints is written back once.  A page of
-		  * 1,000 changes to a million dossiers dirties some 6,000 index
-		  * pages; every 8,192 cost a checkpoint nearly every other page,
-		  * a third of the time of applying them.  After a checkpoint the
-		  * log file is cut back to 64 MB. */
-		 "PRAGMA wal_autocheckpoint = 16384;"
+		 /* A change-feed page of 1,000 new dossiers in a million
+		  * dirties some 4,000 pages, more than the page cache: spilling
+		  * them to the log mid-transaction and reading them back cost
+		  * a third of its time.  Dirty pages may take up to 32 MiB
+		  * before they spill; a transaction that big (dropping every
+		  * dossier) still spills rather than grow without bound. */
+		 "PRAGMA cache_spill = -32768;"
+		 /* used only if the checkpoint thread cannot start (checkpoint.c) */
+		 "PRAGMA wal_autocheckpoint = 8192;"
 		 "PRAGMA journal_size_limit = 67108864;"
 		 "ATTACH DATABASE '%s' AS ob;"
 		 "PRAGMA ob.journal_mode = WAL;"
@@ -347,6 +349,7 @@ ecache_open_path(const char *path, char *err, size_t errlen)
 		goto fail;
 	if (open_connection(c, err, errlen) < 0)
 		goto fail;
+	(void)ecache_checkpointer_start(c);
 	if (ecache_dossier_refresh_all_effects(c) < 0) {
 		snprintf(err, errlen, "%s", c->errmsg);
 		goto fail;
@@ -367,8 +370,10 @@ ecache_close(ecache *c)
 	ecache_counts_discard(c);
 	for (i = 0; i < ECACHE_STMT_CACHE; i++)
 		sqlite3_finalize(c->stmts[i].stmt);
-	if (c->db)
+	if (c->db) {
+		ecache_checkpointer_stop(c);
 		sqlite3_close(c->db);
+	}
 	egov_calendar_release(&c->cal);
 	free(c->path);
 	free(c->outbox_path);

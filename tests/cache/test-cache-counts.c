@@ -253,6 +253,10 @@ test_counters_built_by_migration(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 		"DROP TABLE queue_counts; DROP TABLE due_counts;"
+		"DROP INDEX dossiers_state; DROP INDEX dossiers_open_due;"
+		"DROP INDEX dossiers_assignee;"
+		"CREATE INDEX dossiers_state_due ON dossiers(state, due_at);"
+		"CREATE INDEX dossiers_assignee ON dossiers(assignee_id, state, due_at);"
 		"CREATE INDEX dossiers_state_recv ON dossiers(state, recv_at);"
 		"PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);

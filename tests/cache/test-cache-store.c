@@ -119,6 +119,12 @@ migrate_from(int v)
 			       "('queue_counts', 'due_counts')") == 2);
 	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
 			       "'dossiers_state_recv'") == 0);
+	/* v4: no index keyed on a due date for every dossier but dossiers_due */
+	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+			       "('dossiers_state_due')") == 0);
+	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+			       "('dossiers_state', 'dossiers_open_due', 'dossiers_assignee')") == 3);
+	assert_true(pragma_int(db, "SELECT count(*) FROM pragma_index_info('dossiers_assignee')") == 2);
 	sqlite3_close(db);
 	l = ecache_get_agencies(f->c);
 	if (v > 0) {

@@ -1,0 +1,205 @@
+/*
+ * Checkpoints of the cache file, on a thread of their own.
+ *
+ * In WAL mode every commit appends the pages it changed to "<name>.db-wal";
+ * a checkpoint copies them back into the database file and syncs it.  By
+ * default SQLite runs the checkpoint inside the commit that crosses the
+ * threshold, on the thread that committed: the console's, in the middle of
+ * a sync.  A change-feed page of 1,000 dossiers written into a million
+ * dirties some 4,000 pages, and copying plus syncing them took about as
+ * long again as applying the page (bench/bench-cache).
+ *
+ * So the connection's WAL hook (which replaces SQLite's automatic
+ * checkpoint) only wakes a thread that holds a second connection to the
+ * same file and runs PASSIVE checkpoints there.  A passive checkpoint never
+ * waits for the writer and the writer never waits for it: both run at once
+ * on a machine with two cores.  SQLite restarts the log from its beginning
+ * at the first write after a checkpoint has copied all of it.
+ *
+ * A writer that keeps committing faster than the thread copies would grow
+ * the log without end, so past ECACHE_WAL_HARD_FRAMES the committing thread
+ * waits for the round in progress and checkpoints the rest itself, which
+ * bounds the log at a few hundred megabytes in the worst case.  The outbox
+ * file stays checkpointed inline: its commits are a row or two.
+ *
+ * Durability is unchanged: a checkpoint moves committed pages from one
+ * file to the other, and with synchronous=NORMAL it syncs both as SQLite's
+ * own would.  Without threads (or when the second connection cannot open)
+ * the cache checkpoints inline as before.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Frames (pages) in the log: wake the thread, or checkpoint in the writer.
+ * 8,192 frames are 32 MiB with 4 KiB pages: about one change-feed page of
+ * new dossiers in a big cache. */
+#define ECACHE_WAL_SOFT_FRAMES 8192
+#define ECACHE_WAL_HARD_FRAMES 65536
+#define ECACHE_OUTBOX_FRAMES 1000
+
+struct ecache_checkpointer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake, done;
+	sqlite3 *db;			/* the thread's own connection */
+	int wanted, busy, stop;
+	int soft, hard;			/* frames; tests lower them */
+	unsigned long rounds;		/* finished, for waiters */
+};
+
+static void
+run_checkpoint(sqlite3 *db, const char *schema)
+{
+	/* SQLITE_BUSY (another checkpoint is running) and I/O errors are left
+	 * for the next round; a commit never fails for a checkpoint. */
+	(void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static void *
+checkpointer_main(void *arg)
+{
+	ecache_checkpointer *k = arg;
+
+	pthread_mutex_lock(&k->mu);
+	for (;;) {
+		while (!k->wanted && !k->stop)
+			pthread_cond_wait(&k->wake, &k->mu);
+		if (k->stop)
+			break;
+		k->wanted = 0;
+		k->busy = 1;
+		pthread_mutex_unlock(&k->mu);
+		run_checkpoint(k->db, "main");
+		pthread_mutex_lock(&k->mu);
+		k->busy = 0;
+		k->rounds++;
+		pthread_cond_broadcast(&k->done);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+/* The WAL hook of the cache's connection: runs after each commit, with the
+ * number of frames now in that file's log. */
+static int
+on_wal_commit(void *ud, sqlite3 *db, const char *schema, int frames)
+{
+	ecache_checkpointer *k = ud;
+
+	if (strcmp(schema, "main") != 0) {
+		if (frames >= ECACHE_OUTBOX_FRAMES)
+			run_checkpoint(db, schema);
+		return SQLITE_OK;
+	}
+	pthread_mutex_lock(&k->mu);
+	if (frames < k->soft && frames < k->hard) {
+		pthread_mutex_unlock(&k->mu);
+		return SQLITE_OK;
+	}
+	if (frames >= k->hard) {
+		unsigned long seen = k->rounds;
+		while (k->busy && k->rounds == seen)
+			pthread_cond_wait(&k->done, &k->mu);
+		pthread_mutex_unlock(&k->mu);
+		run_checkpoint(db, "main");
+		return SQLITE_OK;
+	}
+	k->wanted = 1;
+	pthread_cond_signal(&k->wake);
+	pthread_mutex_unlock(&k->mu);
+	return SQLITE_OK;
+}
+
+static void
+checkpointer_free(ecache_checkpointer *k)
+{
+	if (!k)
+		return;
+	sqlite3_close(k->db);
+	pthread_cond_destroy(&k->done);
+	pthread_cond_destroy(&k->wake);
+	pthread_mutex_destroy(&k->mu);
+	free(k);
+}
+
+int
+ecache_checkpointer_start(ecache *c)
+{
+	ecache_checkpointer *k;
+
+	if (c->checkpointer)
+		return 0;
+	k = calloc(1, sizeof *k);
+	if (!k)
+		return -1;
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->wake, NULL);
+	pthread_cond_init(&k->done, NULL);
+	k->soft = ECACHE_WAL_SOFT_FRAMES;
+	k->hard = ECACHE_WAL_HARD_FRAMES;
+	if (sqlite3_open_v2(c->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
+	    /* reading the schema opens the file's log, which a checkpoint needs */
+	    sqlite3_exec(k->db, "PRAGMA synchronous = NORMAL;"
+			 "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK ||
+	    pthread_create(&k->thread, NULL, checkpointer_main, k) != 0) {
+		checkpointer_free(k);
+		return -1;	/* SQLite's automatic checkpoints stay on */
+	}
+	c->checkpointer = k;
+	sqlite3_wal_hook(c->db, on_wal_commit, k);
+	return 0;
+}
+
+void
+ecache_checkpointer_stop(ecache *c)
+{
+	ecache_checkpointer *k = c->checkpointer;
+
+	if (!k)
+		return;
+	/* back to SQLite's own hook first: the connection outlives the thread */
+	sqlite3_wal_autocheckpoint(c->db, ECACHE_WAL_SOFT_FRAMES);
+	pthread_mutex_lock(&k->mu);
+	k->stop = 1;
+	pthread_cond_signal(&k->wake);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->thread, NULL);
+	checkpointer_free(k);
+	c->checkpointer = NULL;
+}
+
+int
+ecache_checkpointer_tune(ecache *c, int soft_frames, int hard_frames)
+{
+	ecache_checkpointer *k = c->checkpointer;
+
+	if (!k)
+		return -1;
+	pthread_mutex_lock(&k->mu);
+	k->soft = soft_frames;
+	k->hard = hard_frames;
+	pthread_mutex_unlock(&k->mu);
+	return 0;
+}
+
+unsigned long
+ecache_checkpointer_drain(ecache *c)
+{
+	ecache_checkpointer *k = c->checkpointer;
+	unsigned long rounds;
+
+	if (!k)
+		return 0;
+	pthread_mutex_lock(&k->mu);
+	while (k->wanted || k->busy)
+		pthread_cond_wait(&k->done, &k->mu);
+	rounds = k->rounds;
+	pthread_mutex_unlock(&k->mu);
+	return rounds;
+}
