@@ -93,6 +93,8 @@ static void deliver(struct console *con, eapi_completion *comp)
 	eapi_completion_free(comp);
 }
 
+static void arm_tick(struct console *con);
+
 static void on_client_fd(tui *t, int fd, short revents, void *ud)
 {
 	struct console *con = ud;
@@ -103,6 +105,7 @@ static void on_client_fd(tui *t, int fd, short revents, void *ud)
 	(void)revents;
 	while ((comp = eapi_next_completion(con->app->client)) != NULL)
 		deliver(con, comp);
+	arm_tick(con);
 	console_update_status(con);
 }
 
@@ -172,13 +175,41 @@ static void on_sync_change(void *ud, unsigned what)
 	console_update_status(con);
 }
 
+/* The sync engine says when it next wants a tick (the interval, or the
+ * backoff while the link is down); the console sleeps until then instead
+ * of waking every second.  Whatever else can make a round due sooner
+ * re-arms it: an answer from the server (on_client_fd), the person's own
+ * action (console_acted), a login.  A round in progress moves on by its
+ * answers, so the tick it asks for a second later only refreshes the
+ * status.  The wait is capped because the engine counts in wall-clock
+ * time and the timers in monotonic time, which part across a suspend. */
+#define TICK_MAX_S 300
+
+static void on_tick(tui *t, void *ud);
+
+static void arm_tick(struct console *con)
+{
+	time_t now = time(NULL), next;
+	long s;
+
+	tui_timer_cancel(con->t, con->tick_timer);
+	con->tick_timer = 0;
+	if (con->sync == NULL || con->auth_lost)
+		return;
+	next = ecache_sync_tick(con->sync, now);
+	s = next > now ? (long)(next - now) : 1;
+	if (s > TICK_MAX_S)
+		s = TICK_MAX_S;
+	con->tick_timer = tui_timer_add(con->t, s * 1000, 0, on_tick, con);
+}
+
 static void on_tick(tui *t, void *ud)
 {
 	struct console *con = ud;
 
 	(void)t;
-	if (con->sync != NULL && !con->auth_lost)
-		ecache_sync_tick(con->sync, time(NULL));
+	con->tick_timer = 0;	/* a one-shot timer is gone once it fires */
+	arm_tick(con);
 	console_update_status(con);
 }
 
@@ -202,8 +233,7 @@ void console_acted(struct console *con)
 	unsigned what = ECACHE_CHANGED_DOSSIERS | ECACHE_CHANGED_OUTBOX;
 
 	tui_notify(con->t, CONSOLE_EV_CHANGED, &what);
-	if (con->sync != NULL && !con->auth_lost)
-		ecache_sync_tick(con->sync, time(NULL));
+	arm_tick(con);
 	console_update_status(con);
 }
 
@@ -230,6 +260,7 @@ int console_session_ready(struct console *con)
 	}
 	load_agency_name(con);
 	ecache_sync_start(con->sync);
+	arm_tick(con);
 	console_update_status(con);
 	tui_notify(con->t, CONSOLE_EV_LOGGED_IN, NULL);
 	return 0;
@@ -323,8 +354,7 @@ int console_main(struct egov_app *app)
 	}
 	the_console = &con;
 	if (tui_watch_fd(con.t, eapi_client_fd(app->client), POLLIN,
-			 on_client_fd, &con) < 0 ||
-	    (con.tick_timer = tui_timer_add(con.t, 1000, 1, on_tick, &con)) == 0) {
+			 on_client_fd, &con) < 0) {
 		rc = EGOV_EXIT_FAILURE;
 		goto cleanup;
 	}
