@@ -26,6 +26,7 @@
 #include "screens.h"
 #include "format.h"
 #include "table.h"
+#include "figures.h"
 
 #define MAX_PARTS 12
 
@@ -36,13 +37,6 @@ static const char *const period_names[P_COUNT] = {
 	N_("this month"), N_("last 3 months"), N_("this year"), N_("last 12 months")
 };
 
-/* The sums of every row of a report. */
-struct totals {
-	long long received, online, early, on_time, late, in_progress, overdue, paused;
-	double on_time_rate, online_rate, digitized_rate, avg_days;
-	int valid;
-};
-
 struct dash {
 	enum period period;
 	egov_day from, to;
@@ -51,44 +45,9 @@ struct dash {
 	uint64_t req_all, req_part[MAX_PARTS];
 	int waiting;
 	eapi_report *report;		/* the whole period */
-	struct totals all, part[MAX_PARTS];
+	struct report_totals all, part[MAX_PARTS];
 	char error[600];
 };
-
-static void sum_report(const eapi_report *r, struct totals *t)
-{
-	double dig_w = 0, dig = 0, days_w = 0, days = 0;
-	size_t i;
-
-	memset(t, 0, sizeof *t);
-	for (i = 0; r && i < r->n; i++) {
-		const eapi_report_row *row = &r->rows[i];
-		long long finished = row->finished_early + row->finished_on_time +
-			row->finished_late;
-
-		t->received += row->received;
-		t->online += row->online;
-		t->early += row->finished_early;
-		t->on_time += row->finished_on_time;
-		t->late += row->finished_late;
-		t->in_progress += row->in_progress;
-		t->overdue += row->in_progress_overdue;
-		t->paused += row->paused;
-		if (row->digitized_rate >= 0 && row->received > 0) {
-			dig += row->digitized_rate * (double)row->received;
-			dig_w += (double)row->received;
-		}
-		if (row->avg_days >= 0 && finished > 0) {
-			days += row->avg_days * (double)finished;
-			days_w += (double)finished;
-		}
-	}
-	t->on_time_rate = fmt_ratio(t->early + t->on_time, t->early + t->on_time + t->late);
-	t->online_rate = fmt_ratio(t->online, t->received);
-	t->digitized_rate = dig_w > 0 ? dig / dig_w : -1;
-	t->avg_days = days_w > 0 ? days / days_w : -1;
-	t->valid = r != NULL;
-}
 
 /* ---- periods ------------------------------------------------------------- */
 
@@ -166,12 +125,12 @@ static void on_report(eapi_completion *comp, void *ud)
 		eapi_report_free(d->report);
 		d->report = comp->u.report;
 		comp->u.report = NULL;
-		sum_report(d->report, &d->all);
+		report_totals_sum(d->report, &d->all);
 		d->error[0] = '\0';
 	} else {
 		for (i = 0; i < d->nparts; i++)
 			if (comp->id == d->req_part[i])
-				sum_report(comp->u.report, &d->part[i]);
+				report_totals_sum(comp->u.report, &d->part[i]);
 	}
 	eapi_completion_free(comp);
 	tui_invalidate(con->t, TUI_REDRAW);
@@ -202,74 +161,6 @@ static void ask(struct dash *d)
 }
 
 /* ---- drawing -------------------------------------------------------------- */
-
-enum fig { F_RECEIVED, F_ONLINE, F_EARLY, F_ON_TIME, F_LATE, F_ON_TIME_RATE,
-	   F_IN_PROGRESS, F_OVERDUE, F_PAUSED, F_DIGITIZED, F_AVG_DAYS, F_COUNT };
-
-static const char *const fig_names[F_COUNT] = {
-	N_("Received"), N_("Submitted online"), N_("Finished early"),
-	N_("Finished on time"), N_("Finished late"), N_("On-time rate"),
-	N_("In progress"), N_("  of which overdue"), N_("Paused"),
-	N_("Digitisation rate"), N_("Average days")
-};
-
-/* The figure's value as text, its share for the bar (-1: no bar) and its
- * number for the sparkline (-1: none). */
-static void figure(const struct totals *t, enum fig f, char *text, size_t len,
-		   double *share, double *point)
-{
-	long long finished = t->early + t->on_time + t->late;
-	char n[32], r[32];
-
-	*share = -1;
-	*point = -1;
-	text[0] = '\0';
-	if (!t->valid)
-		return;
-	switch (f) {
-	case F_RECEIVED:
-		fmt_count(t->received, text, len);
-		*point = (double)t->received;
-		return;
-	case F_ONLINE:
-		fmt_count(t->online, n, sizeof n);
-		fmt_rate(t->online_rate, r, sizeof r);
-		snprintf(text, len, "%s (%s)", n, r);
-		*share = *point = t->online_rate;
-		return;
-	case F_EARLY: case F_ON_TIME: case F_LATE: {
-		long long v = f == F_EARLY ? t->early : f == F_ON_TIME ? t->on_time : t->late;
-
-		fmt_count(v, text, len);
-		*share = *point = fmt_ratio(v, finished);
-		return;
-	}
-	case F_ON_TIME_RATE:
-		fmt_rate(t->on_time_rate, text, len);
-		*share = *point = t->on_time_rate;
-		return;
-	case F_IN_PROGRESS:
-		fmt_count(t->in_progress, text, len);
-		*point = (double)t->in_progress;
-		return;
-	case F_OVERDUE:
-		fmt_count(t->overdue, text, len);
-		*share = *point = fmt_ratio(t->overdue, t->in_progress);
-		return;
-	case F_PAUSED:
-		fmt_count(t->paused, text, len);
-		*point = (double)t->paused;
-		return;
-	case F_DIGITIZED:
-		fmt_rate(t->digitized_rate, text, len);
-		*share = *point = t->digitized_rate;
-		return;
-	default:
-		fmt_days(t->avg_days, text, len);
-		*point = t->avg_days;
-		return;
-	}
-}
 
 static void period_text(const struct dash *d, char *buf, size_t len)
 {
@@ -322,14 +213,14 @@ static void dash_draw(tui_screen *s, WINDOW *w, int full)
 				      _("Trend"), 0, head);
 		y++;
 	}
-	for (f = 0; f < F_COUNT && y < rows; f++, y++) {
+	for (f = 0; f < FIG_COUNT && y < rows; f++, y++) {
 		double share, point, pts[MAX_PARTS];
 		int i;
 
-		figure(&d->all, (enum fig)f, buf, sizeof buf, &share, &point);
-		tui_draw_text(w, y, 0, lw, _(fig_names[f]), 0, A_NORMAL);
+		report_figure(&d->all, (enum report_fig)f, buf, sizeof buf, &share, &point);
+		tui_draw_text(w, y, 0, lw, _(report_fig_names[f]), 0, A_NORMAL);
 		tui_draw_text(w, y, lw + 1, vw, d->all.valid ? buf : "", TUI_ALIGN_RIGHT,
-			      f == F_OVERDUE && d->all.overdue > 0 ?
+			      f == FIG_OVERDUE && d->all.overdue > 0 ?
 			      tui_style_attr(TUI_STYLE_OVERDUE) : A_NORMAL);
 		if (bw > 0 && share >= 0) {
 			fmt_bar(share, bw, blocks, line, sizeof line);
@@ -340,7 +231,7 @@ static void dash_draw(tui_screen *s, WINDOW *w, int full)
 			char ignored[64];
 			double sh;
 
-			figure(&d->part[i], (enum fig)f, ignored, sizeof ignored, &sh, &pts[i]);
+			report_figure(&d->part[i], (enum report_fig)f, ignored, sizeof ignored, &sh, &pts[i]);
 		}
 		if (sw > 0 && point >= 0) {
 			fmt_sparkline(pts, (size_t)d->nparts, blocks, line, sizeof line);

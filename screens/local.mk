@@ -23,7 +23,7 @@ EXTRA_DIST += $(E2E_TESTS) tests/e2e/console.py
 ## Heads of unit, help-desk, the procedures catalogue and the auto-lock.
 screens_libegovscreens_a_SOURCES += \
 	screens/format.c screens/format.h screens/table.c screens/table.h \
-	screens/export.c screens/dashboard.c screens/ranking.c \
+	screens/export.c screens/dashboard.c screens/figures.c screens/figures.h screens/ranking.c \
 	screens/workload.c screens/reassign.c screens/procedures.c \
 	screens/diagnostics.c screens/lock.c screens/date-picker.c
 SUPERVISOR_E2E_TESTS = tests/e2e/test-console-supervisor.py
