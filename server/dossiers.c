@@ -1,20 +1,14 @@
 /*
- * Reading dossiers: one dossier in full (ETag "<version>", If-None-Match),
- * the search within what the caller may see (newest first, keyset cursor,
- * `q` folded like common/vntext.h folds so `duc` finds `Đức`), and a
- * document's bytes with ETag, Accept-Ranges, Range and If-Range so an
- * interrupted download resumes.
+ * Reading dossiers: one dossier in full (ETag "<version>", If-None-Match)
+ * and a document's bytes with ETag, Accept-Ranges, Range and If-Range so an
+ * interrupted download resumes.  The search is in search.c.
  */
 #include "config.h"
 #include "sim.h"
-#include "vntext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SEARCH_DEFAULT 50
-#define SEARCH_MAX 500
 
 int sim_dossier_load(sim_request *rq, sim_response *rs, const char *id, sqlite3_stmt **out)
 {
@@ -47,136 +41,6 @@ int sim_h_dossier(sim_request *rq, sim_response *rs)
 	sqlite3_finalize(st);
 	sim_etag_content(rq, rs);
 	return rs->status;
-}
-
-static int valid_state_list(const char *s)
-{
-	char buf[256], *save = NULL, *tok;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (!sim_status_code(tok))
-			return 0;
-	return 1;
-}
-
-/* Append `AND ...` with one bound text per '?'; binds are collected. */
-typedef struct where { char sql[2048]; const char *binds[16]; int n; } where;
-
-static void cond(where *w, const char *sql, const char *bind)
-{
-	size_t len = strlen(w->sql);
-
-	snprintf(w->sql + len, sizeof(w->sql) - len, " AND %s", sql);
-	if (bind && w->n < 16)
-		w->binds[w->n++] = bind;
-}
-
-int sim_h_search(sim_request *rq, sim_response *rs)
-{
-	const char *q = sim_query(rq, "q"), *state = sim_query(rq, "state");
-	const char *agency = sim_query(rq, "agency_id"), *assignee = sim_query(rq, "assignee_id");
-	const char *overdue = sim_query(rq, "overdue"), *limit_s = sim_query(rq, "limit");
-	const char *cursor = sim_query(rq, "cursor");
-	char *vis = NULL, *folded = NULL, *like = NULL, sql[4096], now_s[24], cur_t[24], cur_n[24];
-	long limit = SEARCH_DEFAULT;
-	long long ct = 0, cn = 0;
-	sqlite3_stmt *st = NULL;
-	json_t *items = NULL;
-	where w;
-	int i, n = 0, result;
-
-	memset(&w, 0, sizeof(w));
-	if (limit_s) {
-		char *end;
-		limit = strtol(limit_s, &end, 10);
-		if (*end || limit < 1 || limit > SEARCH_MAX)
-			return sim_reply_field(rs, "limit", "limit must be 1-%d", SEARCH_MAX);
-	}
-	if (state && !valid_state_list(state))
-		return sim_reply_field(rs, "state", "unknown state in '%s'", state);
-	if (overdue && strcmp(overdue, "true") && strcmp(overdue, "false") &&
-	    strcmp(overdue, "1") && strcmp(overdue, "0"))
-		return sim_reply_field(rs, "overdue", "overdue must be true or false");
-	if (cursor && (sscanf(cursor, "k%llx.%llx", &ct, &cn) != 2))
-		return sim_reply_field(rs, "cursor", "not a cursor this server issued");
-	vis = sim_visibility_sql(&rq->caller, &rq->srv->ref, "d");
-	snprintf(w.sql, sizeof(w.sql), "%s", vis ? vis : "0");
-	if (state) {
-		/* instr() over ",a,b," keeps the list one bound parameter. */
-		cond(&w, "instr(',' || ? || ',', ',' || d.state || ',') > 0", state);
-	}
-	if (agency)
-		cond(&w, "d.agency_id = ?", agency);
-	if (assignee && strcmp(assignee, "none") == 0)
-		cond(&w, "d.assignee_id IS NULL", NULL);
-	else if (assignee)
-		cond(&w, "d.assignee_id = ?", assignee);
-	snprintf(now_s, sizeof(now_s), "%lld", (long long)time(NULL));
-	if (overdue && (strcmp(overdue, "true") == 0 || strcmp(overdue, "1") == 0))
-		cond(&w, "d.state IN ('submitted','received','in_progress','pending_approval',"
-			 "'supplement_requested') AND d.due_at < CAST(? AS INTEGER)", now_s);
-	else if (overdue)
-		cond(&w, "NOT (d.state IN ('submitted','received','in_progress','pending_approval',"
-			 "'supplement_requested') AND coalesce(d.due_at, 1e12) < CAST(? AS INTEGER))", now_s);
-	if (q && *q) {
-		size_t j, k = 0;
-		folded = vn_fold(q);
-		like = malloc(strlen(folded ? folded : "") * 2 + 3);
-		if (!folded || !like) {
-			result = sim_reply_problem(rs, 500, "internal", "out of memory");
-			goto cleanup;
-		}
-		like[k++] = '%';
-		for (j = 0; folded[j]; j++) {
-			if (folded[j] == '%' || folded[j] == '_' || folded[j] == '\\')
-				like[k++] = '\\';
-			like[k++] = folded[j];
-		}
-		like[k++] = '%';
-		like[k] = '\0';
-		cond(&w, "d.folded LIKE ? ESCAPE '\\'", like);
-	}
-	if (cursor) {
-		snprintf(cur_t, sizeof(cur_t), "%lld", ct);
-		snprintf(cur_n, sizeof(cur_n), "%lld", cn);
-		cond(&w, "(d.submitted_at < CAST(? AS INTEGER) OR (d.submitted_at = CAST(? AS INTEGER)"
-			 " AND d.n < CAST(? AS INTEGER)))", cur_t);
-		w.binds[w.n++] = cur_t;
-		w.binds[w.n++] = cur_n;
-	}
-	snprintf(sql, sizeof(sql), "SELECT " SIM_DOSSIER_COLS " FROM dossiers d WHERE %s"
-		 " ORDER BY d.submitted_at DESC, d.n DESC LIMIT %ld", w.sql, limit + 1);
-	if (sqlite3_prepare_v2(rq->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		result = sim_reply_problem(rs, 500, "internal", "%s", sqlite3_errmsg(rq->db));
-		goto cleanup;
-	}
-	for (i = 0; i < w.n; i++)
-		sqlite3_bind_text(st, i + 1, w.binds[i], -1, SQLITE_STATIC);
-	items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == limit) {
-			char next[48];
-			snprintf(next, sizeof(next), "k%llx.%llx", (unsigned long long)ct, (unsigned long long)cn);
-			result = sim_reply_json(rs, 200, json_pack("{s:o, s:s}", "items", items,
-								   "next_cursor", next));
-			items = NULL;
-			goto cleanup;
-		}
-		ct = sqlite3_column_int64(st, 12);
-		cn = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, sim_dossier_json(rq, st, 0));
-		n++;
-	}
-	result = sim_reply_json(rs, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
-	items = NULL;
-cleanup:
-	sqlite3_finalize(st);
-	json_decref(items);
-	free(vis);
-	free(folded);
-	free(like);
-	return result;
 }
 
 /* "bytes=a-b", "bytes=a-", "bytes=-n"; 0 ok, -1 unsatisfiable, 1 ignore. */

@@ -8,7 +8,7 @@ server_libegovsim_a_SOURCES = \
 	server/store.c server/ref.c server/auth.c \
 	server/seed-data.h server/seed-data.c server/seed-gen.h server/seed.c \
 	server/seed-dossier.c server/seed-applicant.c server/seed-pipe.c server/view.c \
-	server/refdata.c server/dossiers.c server/row.h server/row.c server/actions.c \
+	server/refdata.c server/dossiers.c server/search.c server/row.h server/row.c server/actions.c \
 	server/audit.c server/feed.c server/reports.c server/activity.c
 SIM_CFLAGS = $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 SIM_LIBS = server/libegovsim.a $(EGOV_COMMON_LIBS) $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(ZLIB_LIBS)
@@ -29,7 +29,7 @@ SERVER_TESTS = \
 	tests/server/test-auth.py tests/server/test-actions.py \
 	tests/server/test-feed.py tests/server/test-http.py \
 	tests/server/test-seed.py tests/server/test-faults.py \
-	tests/server/test-openapi.py
+	tests/server/test-openapi.py tests/server/test-search.py
 TESTS += $(SERVER_TESTS)
 EXTRA_DIST += $(SERVER_TESTS) tests/server/simtest.py tests/server/fuzz-request.c \
 	tests/server/build-fuzz.sh

@@ -9,6 +9,15 @@
  * set, for other processes such as the sqlite3 shell).  Agencies,
  * procedures, users and the calendar are written once by the seed and then
  * only read, so sim_ref_load() copies them into memory at startup.
+ *
+ * dossiers_fts indexes each dossier's `folded` text by trigrams for the
+ * search (search.c says how it is used).  It is an external-content FTS5
+ * table (the text is read from dossiers, not stored twice) with
+ * detail=none (which trigrams, not where: search.c re-checks every
+ * candidate with LIKE, so positions would only cost space and seeding
+ * time).  Triggers keep it in step with every insert, delete and change of
+ * `folded`; the seed drops them with the indexes and builds the index once
+ * at the end, which is much quicker than a million trigger calls.
  */
 #include "config.h"
 #include "sim.h"
@@ -59,7 +68,9 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS audit(n INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	" actor_id TEXT NOT NULL, request_id TEXT NOT NULL, idempotency_key TEXT,"
 	" dossier_id TEXT NOT NULL, action TEXT NOT NULL, status INTEGER NOT NULL,"
-	" replay INTEGER NOT NULL, from_state TEXT, to_state TEXT, version INTEGER);";
+	" replay INTEGER NOT NULL, from_state TEXT, to_state TEXT, version INTEGER);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS dossiers_fts USING fts5(folded, content='dossiers',"
+	" content_rowid='n', tokenize='trigram', detail='none');";
 
 static const char indexes[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS dossiers_id ON dossiers(id);"
@@ -69,7 +80,15 @@ static const char indexes[] =
 	"CREATE INDEX IF NOT EXISTS dossiers_state ON dossiers(state, agency_id);"
 	"CREATE INDEX IF NOT EXISTS changes_dossier ON changes(dossier, seq);"
 	"CREATE INDEX IF NOT EXISTS changes_old ON changes(superseded, at);"
-	"CREATE INDEX IF NOT EXISTS audit_key ON audit(idempotency_key);";
+	"CREATE INDEX IF NOT EXISTS audit_key ON audit(idempotency_key);"
+	"CREATE TRIGGER IF NOT EXISTS dossiers_fts_insert AFTER INSERT ON dossiers BEGIN"
+	" INSERT INTO dossiers_fts(rowid, folded) VALUES (new.n, new.folded); END;"
+	"CREATE TRIGGER IF NOT EXISTS dossiers_fts_delete AFTER DELETE ON dossiers BEGIN"
+	" INSERT INTO dossiers_fts(dossiers_fts, rowid, folded) VALUES ('delete', old.n, old.folded);"
+	" END;"
+	"CREATE TRIGGER IF NOT EXISTS dossiers_fts_update AFTER UPDATE OF folded ON dossiers BEGIN"
+	" INSERT INTO dossiers_fts(dossiers_fts, rowid, folded) VALUES ('delete', old.n, old.folded);"
+	" INSERT INTO dossiers_fts(rowid, folded) VALUES (new.n, new.folded); END;";
 
 void sim_bind_time(sqlite3_stmt *st, int i, time_t t)
 {
@@ -79,17 +98,50 @@ void sim_bind_time(sqlite3_stmt *st, int i, time_t t)
 		sqlite3_bind_null(st, i);
 }
 
+/* The trigram index from scratch, read from dossiers.  No merging while it
+ * loads (1 << 30 segments before a crisis merge), one merge at the end,
+ * then FTS5's defaults again for the live inserts that follow. */
+static int build_search_index(sqlite3 *db)
+{
+	return sim_exec(db, "INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES('automerge', 0);"
+			" INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES('crisismerge', 1073741824);"
+			" INSERT INTO dossiers_fts(dossiers_fts) VALUES('rebuild');"
+			" INSERT INTO dossiers_fts(dossiers_fts) VALUES('optimize');"
+			" INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES('automerge', 4);"
+			" INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES('crisismerge', 16);");
+}
+
 int sim_store_create_indexes(sqlite3 *db)
 {
+	if (build_search_index(db) < 0)
+		return -1;
 	return sim_exec(db, indexes);
 }
 
+/* Also empties the trigram index and stops its triggers, so the seed's
+ * DELETE FROM dossiers and its inserts cost no index work. */
 int sim_store_drop_indexes(sqlite3 *db)
 {
 	return sim_exec(db, "DROP INDEX IF EXISTS dossiers_id; DROP INDEX IF EXISTS dossiers_code;"
 			" DROP INDEX IF EXISTS dossiers_recent; DROP INDEX IF EXISTS dossiers_agency;"
 			" DROP INDEX IF EXISTS dossiers_state; DROP INDEX IF EXISTS changes_dossier;"
-			" DROP INDEX IF EXISTS changes_old; DROP INDEX IF EXISTS audit_key;");
+			" DROP INDEX IF EXISTS changes_old; DROP INDEX IF EXISTS audit_key;"
+			" DROP TRIGGER IF EXISTS dossiers_fts_insert; DROP TRIGGER IF EXISTS dossiers_fts_delete;"
+			" DROP TRIGGER IF EXISTS dossiers_fts_update;"
+			" INSERT INTO dossiers_fts(dossiers_fts) VALUES('delete-all');");
+}
+
+static int table_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int found;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = ?", -1, &st, NULL))
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }
 
 int sim_exec(sqlite3 *db, const char *sql)
@@ -128,6 +180,7 @@ int sim_store_open(sim_server *srv, int *created, char *err, size_t errlen)
 {
 	sqlite3 *db;
 	char buf[32];
+	int had_search_index;
 
 	*created = access(srv->db_path, F_OK) != 0;
 	pthread_mutex_init(&srv->write_lock, NULL);
@@ -138,7 +191,11 @@ int sim_store_open(sim_server *srv, int *created, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open %s", srv->db_path);
 		return -1;
 	}
-	if (sim_exec(db, schema) < 0 || sim_exec(db, indexes) < 0) {
+	/* A database seeded before the search index existed gets it built now,
+	 * once, from the dossiers it already holds. */
+	had_search_index = table_exists(db, "dossiers_fts");
+	if (sim_exec(db, schema) < 0 || sim_exec(db, indexes) < 0 ||
+	    (!had_search_index && build_search_index(db) < 0)) {
 		snprintf(err, errlen, "cannot create the schema in %s", srv->db_path);
 		sim_db_release(srv, db);
 		return -1;
