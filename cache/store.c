@@ -287,7 +287,6 @@ open_connection(ecache *c, char *err, size_t errlen)
 		  * come from the kernel's file cache, a copy each. */
 		 "PRAGMA cache_size = -" ECACHE_PAGE_CACHE_KB ";"
 		 "PRAGMA mmap_size = 0;"
-		 "PRAGMA temp_store = MEMORY;"
 		 /* A change-feed page of 1,000 new dossiers in a million
 		  * dirties some 4,000 pages, more than the page cache: spilling
 		  * them to the log mid-transaction and reading them back cost
@@ -311,6 +310,14 @@ open_connection(ecache *c, char *err, size_t errlen)
 	    ecache_schema_migrate(c->db, "ob", ECACHE_DB_OUTBOX, ECACHE_OUTBOX_VERSION,
 				  err, errlen) < 0)
 		return -1;
+	/* Sorts of a queue window are small: in memory.  Not before the
+	 * migrations, whose CREATE INDEX over a million rows would sort them
+	 * all in memory too (90 MB; in a temporary file it is the page
+	 * cache's worth). */
+	if (ecache_exec(c, "PRAGMA temp_store = MEMORY") < 0) {
+		snprintf(err, errlen, "%s: %s", c->path, c->errmsg);
+		return -1;
+	}
 	return 0;
 }
 
