@@ -25,7 +25,10 @@ void egov_session_clear(struct egov_session *s);
 /* session-file.c for session.c: the tokens and the file they are kept in.
  * Explicitly zero a secret and free it. */
 void egov_session_wipe_free(char *s);
+/* session.c: a role as the session file and the log write it, and back
+ * (anything unknown is an officer, the least trusted). */
 const char *egov_session_role_str(eapi_role r);
+eapi_role egov_session_role_parse(const char *s);
 /* Fill app->session and the private user object from user fields. */
 int egov_session_set_user(struct egov_app *app, const char *id, const char *username,
 			  const char *full_name, const char *agency_id, const char *title,
@@ -43,6 +46,8 @@ const char *egov_session_file(struct egov_app *app);
  * processes): the descriptor to close(), or -1 with err.  Thread-safe;
  * session-turn.c's egov_session_turn_take() is the way to call it. */
 int egov_session_lock(struct egov_app *app, char *err, size_t errlen);
+/* That file's path (malloc'd), or NULL with errno before it is known. */
+char *egov_session_lock_path(struct egov_app *app);
 /* With the turn taken: take the tokens another process saved meanwhile;
  * 1 when they differ from this process's (it refreshed).  Thread-safe. */
 int egov_session_reread(struct egov_app *app);

@@ -10,8 +10,8 @@
  * into place, never half-written; a failed write there is kept for the
  * login that waits on the refresh (egov_session_save_error).  Processes
  * sharing the file take turns to refresh through an flock() on
- * session-<server>.json.lock (egov_session_lock; session-turn.c shares it
- * between this process's threads); session.c decides when.
+ * session-<server>.json.lock (egov_session_lock in session-turn.c, which also
+ * shares it between this process's threads); session.c decides when.
  */
 #include "config.h"
 
@@ -90,25 +90,6 @@ void app_private_free(struct egov_app_private *p)
 	egov_session_wipe_free(p->access_token);
 	json_decref(p->user);
 	free(p);
-}
-
-const char *egov_session_role_str(eapi_role r)
-{
-	switch (r) {
-	case EAPI_ROLE_SUPERVISOR: return "supervisor";
-	case EAPI_ROLE_SUPPORT: return "support";
-	case EAPI_ROLE_OFFICER: break;
-	}
-	return "officer";
-}
-
-static eapi_role role_parse(const char *s)
-{
-	if (s && strcmp(s, "supervisor") == 0)
-		return EAPI_ROLE_SUPERVISOR;
-	if (s && strcmp(s, "support") == 0)
-		return EAPI_ROLE_SUPPORT;
-	return EAPI_ROLE_OFFICER;
 }
 
 /* The file name part for a server URL: host and port, [A-Za-z0-9._-]. */
@@ -362,7 +343,7 @@ int egov_session_resume(struct egov_app *app)
 		goto cleanup;
 	}
 	if (egov_session_set_user(app, jstr(root, "user_id"), username, jstr(root, "full_name"),
-		     jstr(root, "agency_id"), jstr(root, "title"), role_parse(jstr(root, "role")),
+		     jstr(root, "agency_id"), jstr(root, "title"), egov_session_role_parse(jstr(root, "role")),
 		     (time_t)json_integer_value(json_object_get(root, "since"))) < 0) {
 		result = EGOV_EXIT_FAILURE;
 		goto cleanup;
@@ -397,42 +378,22 @@ void egov_session_forget(struct egov_app *app)
 	egov_session_clear(&app->session);
 }
 
-/* Take the refresh turn: an flock() on session-<server>.json.lock, held
- * until the refresh is answered and its tokens saved (the kernel lets go
- * if the process dies).  The lock file is never deleted: a process
- * waiting on a deleted file's lock would not exclude the next one.
- * Returns the descriptor, or -1 with errbuf. */
-int egov_session_lock(struct egov_app *app, char *errbuf, size_t errlen)
+/* Where the refresh turn's lock is: beside the session file. */
+char *egov_session_lock_path(struct egov_app *app)
 {
 	struct egov_app_private *p = app->priv;
 	char *lock_path = NULL;
-	int fd = -1, rc = -1, why = ENOENT;
+	int rc = -1;
 
 	pthread_mutex_lock(&p->lock);
-	if (p->path) {
+	if (p->path)
 		rc = asprintf(&lock_path, "%s.lock", p->path);
-		why = ENOMEM;
-	}
 	pthread_mutex_unlock(&p->lock);
 	if (rc < 0) {
-		snprintf(errbuf, errlen, "%s", strerror(why));
-		return -1;
+		errno = p->path ? ENOMEM : ENOENT;
+		return NULL;
 	}
-	fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int err = errno;
-
-			close(fd);
-			fd = -1;
-			errno = err;
-		}
-	}
-	if (fd < 0)
-		snprintf(errbuf, errlen, _("cannot lock the session: %s: %s"), lock_path,
-			 strerror(errno));
-	free(lock_path);
-	return fd;
+	return lock_path;
 }
 
 int egov_session_has_file(struct egov_app *app)

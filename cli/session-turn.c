@@ -6,7 +6,7 @@
  * the same token log the second one out, and a process that kept a token
  * another one has since spent is logged out at its next refresh.  Between
  * processes the turn is the flock() beside the session file
- * (egov_session_lock, session-file.c).  Within one process two threads may
+ * (egov_session_lock, below).  Within one process two threads may
  * want it: the main thread, when a command or the console starts and the
  * saved access token is stale (verify() in session.c), and the api-client's
  * network thread, when a request is refused with 401 and the library is
@@ -31,11 +31,48 @@
 #include "app-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libintl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
+
+#define _(s) gettext(s)
+
+/* Take the turn between processes: an flock() on
+ * session-<server>.json.lock, held until the refresh is answered and its
+ * tokens saved (the kernel lets go if the process dies).  The lock file is
+ * never deleted: a process waiting on a deleted file's lock would not
+ * exclude the next one.  Returns the descriptor, or -1 with errbuf. */
+int egov_session_lock(struct egov_app *app, char *errbuf, size_t errlen)
+{
+	char *lock_path = egov_session_lock_path(app);
+	int fd;
+
+	if (!lock_path) {
+		snprintf(errbuf, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int err = errno;
+
+			close(fd);
+			fd = -1;
+			errno = err;
+		}
+	}
+	if (fd < 0)
+		snprintf(errbuf, errlen, _("cannot lock the session: %s: %s"), lock_path,
+			 strerror(errno));
+	free(lock_path);
+	return fd;
+}
 
 enum turn_state { TURN_FREE, TURN_TAKING, TURN_HELD };
 

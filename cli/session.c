@@ -60,6 +60,25 @@ int egov_app_accept_session(struct egov_app *app, const eapi_session *s)
 	return EGOV_EXIT_OK;
 }
 
+const char *egov_session_role_str(eapi_role r)
+{
+	switch (r) {
+	case EAPI_ROLE_SUPERVISOR: return "supervisor";
+	case EAPI_ROLE_SUPPORT: return "support";
+	case EAPI_ROLE_OFFICER: break;
+	}
+	return "officer";
+}
+
+eapi_role egov_session_role_parse(const char *s)
+{
+	if (s && strcmp(s, "supervisor") == 0)
+		return EAPI_ROLE_SUPERVISOR;
+	if (s && strcmp(s, "support") == 0)
+		return EAPI_ROLE_SUPPORT;
+	return EAPI_ROLE_OFFICER;
+}
+
 static void describe(struct egov_app *app, const eapi_error *e)
 {
 	snprintf(app->err, sizeof(app->err), "%s", e->message[0] ? e->message : eapi_result_str(e->result));
