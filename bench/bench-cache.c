@@ -180,6 +180,28 @@ page(long first, int n, long long version, time_t now, int today)
 	return p;
 }
 
+/* Apply a page (and free it); its time in ms, or -1 after saying why.
+ * With `settled`, the checkpoints of earlier pages finish first: a page of
+ * a running city comes alone, a first sync's pages back to back. */
+static double
+apply_timed(ecache *c, eapi_change_page *p, int settled)
+{
+	double s;
+	int r;
+
+	if (settled)
+		ecache_checkpointer_drain(c);
+	s = now_ms();
+	r = ecache_apply_changes(c, p);
+	s = now_ms() - s;
+	eapi_change_page_free(p);
+	if (r < 0) {
+		fprintf(stderr, "apply: %s\n", ecache_errmsg(c));
+		return -1;
+	}
+	return s;
+}
+
 static long long
 file_size(const char *path)
 {
@@ -241,15 +263,11 @@ main(int argc, char **argv)
 	/* a kept cache is filled up from what it holds (whole pages) */
 	for (i = ecache_dossier_count(c) / 1000 * 1000; i < total; i += 1000) {
 		int m = total - i < 1000 ? (int)(total - i) : 1000;
-		eapi_change_page *p = page(i, m, 1, now, 0);
-		double s = now_ms();
-		if (ecache_apply_changes(c, p) < 0) {
-			fprintf(stderr, "apply: %s\n", ecache_errmsg(c));
+		double ms = apply_timed(c, page(i, m, 1, now, 0), 0);
+		if (ms < 0)
 			return 1;
-		}
 		if (i + 20000 >= total && n < 20)
-			t[n++] = now_ms() - s;
-		eapi_change_page_free(p);
+			t[n++] = ms;
 	}
 	if (n) {
 		double sum = 0;
@@ -266,16 +284,10 @@ main(int argc, char **argv)
 	 * holds from earlier runs */
 	{
 		long first = 1000000000L + ecache_dossier_count(c);
-		for (n = 0; n < 20; n++) {
-			eapi_change_page *p = page(first + (long)n * 1000, 1000, 1, now, 1);
-			double s;
-			ecache_checkpointer_drain(c);
-			s = now_ms();
-			if (ecache_apply_changes(c, p) < 0)
+		for (n = 0; n < 20; n++)
+			if ((t[n] = apply_timed(c, page(first + (long)n * 1000, 1000, 1, now, 1),
+						1)) < 0)
 				return 1;
-			t[n] = now_ms() - s;
-			eapi_change_page_free(p);
-		}
 		printf("apply 1000-change page, dossiers filed today (median of %zu): %.1f ms "
 		       "(max %.1f)\n", n, median(t, n), maximum(t, n));
 	}
@@ -286,13 +298,8 @@ main(int argc, char **argv)
 		/* versions above any earlier run's, so a kept cache takes them */
 		eapi_change_page *p = page((long)rnd((unsigned)(total > 1000 ? total - 1000 : 1)),
 					   1000, (long long)now * 100 + (long long)n, now, 0);
-		double s;
-		ecache_checkpointer_drain(c);
-		s = now_ms();
-		if (ecache_apply_changes(c, p) < 0)
+		if ((t[n] = apply_timed(c, p, 1)) < 0)
 			return 1;
-		t[n] = now_ms() - s;
-		eapi_change_page_free(p);
 	}
 	printf("apply 1000-change page, updates (median of %zu): %.1f ms (max %.1f)\n",
 	       n, median(t, n), maximum(t, n));
