@@ -6,7 +6,7 @@ egov_SOURCES = \
 	cli/egov.c \
 	cli/app.c cli/app.h cli/app-private.h \
 	cli/session.c cli/session-file.c cli/session-turn.c \
-	cli/config.c cli/egov-config.h \
+	cli/config.c cli/config-values.c cli/config-keys.h cli/egov-config.h \
 	cli/log.c cli/egov-log.h \
 	cli/cli-util.c cli/cli-util.h \
 	cli/output.c cli/output.h \
@@ -28,7 +28,7 @@ check_PROGRAMS += tests/cli/test-cli-units
 TESTS += tests/cli/test-cli-units
 endif
 tests_cli_test_cli_units_SOURCES = tests/cli/test-cli-units.c \
-	cli/config.c cli/log.c cli/output.c cli/cli-util.c
+	cli/config.c cli/config-values.c cli/log.c cli/output.c cli/cli-util.c
 tests_cli_test_cli_units_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(INIH_CFLAGS) \
 	$(JANSSON_CFLAGS) $(UTF8PROC_CFLAGS)
 tests_cli_test_cli_units_LDADD = $(EGOV_COMMON_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) \
