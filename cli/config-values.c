@@ -8,6 +8,7 @@
 
 #include "egov-config.h"
 #include "config-keys.h"
+#include "cli-util.h"
 
 #include <errno.h>
 #include <libintl.h>
@@ -95,12 +96,9 @@ const char *egov_log_level_str(enum egov_log_level level)
 
 static int parse_int(const char *s, int min, int max, int *out)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (cli_parse_long(s, min, max, &v) < 0)
 		return -1;
 	*out = (int)v;
 	return 0;
