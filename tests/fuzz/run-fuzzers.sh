@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build every libFuzzer harness of the tree with clang and run each one,
 # printing TAP (a test of ./run-tests, and the long fuzzing command):
-#   tests/fuzz/fuzz-config.c     the configuration parser (cli/config.c)
+#   tests/fuzz/fuzz-config.c     the configuration parser (cli/config.c, config-values.c)
 #   tests/fuzz/fuzz-feed.c       the change-feed applier (cache/) on pages
 #                                decoded by libegovapi
 #   tests/api/fuzz-decode.c      every libegovapi decoder: built and run by
@@ -145,7 +145,7 @@ report_build() {
 failed=0
 seed
 # Two cores: build two at a time, then fuzz two at a time.
-build config "$srcdir/tests/fuzz/fuzz-config.c" "$srcdir/cli/config.c" \
+build config "$srcdir/tests/fuzz/fuzz-config.c" "$srcdir/cli/config.c" "$srcdir/cli/config-values.c" \
 	"$srcdir/cli/cli-util.c" "$srcdir/cli/output.c" "$srcdir"/common/*.c \
 	-- inih jansson libutf8proc &
 pc=$!
