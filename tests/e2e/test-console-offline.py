@@ -16,6 +16,13 @@ from console import audit_count, console_env, open_console, start_sim, teardown
 ctx = {}
 
 
+def outbox_field(t):
+    """The status bar's "outbox N" part, or None while a message covers
+    the status bar (a sync just started says so there)."""
+    parts = t.line(t.rows - 2).split("│")[0].split("·")
+    return parts[2] if len(parts) > 2 else None
+
+
 def setup_module():
     sim = start_sim(ctx, 400)
     ctx["env"] = console_env(ctx["home"], sim)
@@ -64,7 +71,7 @@ def test_quit_and_restart_offline():
     ctx["t"] = t
     t.wait_for("Tất cả hồ sơ", timeout=30)
     assert "Quá hạn" in t.text() and "Trang chủ" in t.line(0), t.text()
-    t.wait_for(lambda t: "1" in t.line(t.rows - 2).split("│")[0].split("·")[2], timeout=10)
+    t.wait_for(lambda t: "1" in (outbox_field(t) or ""), timeout=10)
     t.send(":outbox\r")
     t.wait_for("Hộp thư đi")
     t.wait_for(lambda t: t.row_with(ctx["d"]["code"][-11:]) > 1)
@@ -80,7 +87,7 @@ def test_back_online_exactly_once():
     ctx["sim"] = sim
     assert sim.port == old.port
     t.send("R")
-    t.wait_for(lambda t: "1" not in t.line(t.rows - 2).split("│")[0].split("·")[2] and
+    t.wait_for(lambda t: outbox_field(t) is not None and "1" not in outbox_field(t) and
                "OFFLINE" not in t.line(t.rows - 2).upper(), timeout=60)
     token = sim.login("officer")
     st, _, body = sim.request("GET", "/api/v1/dossiers/" + d["id"], token=token)
