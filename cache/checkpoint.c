@@ -134,6 +134,9 @@ ecache_checkpointer_start(ecache *c)
 
 	if (c->checkpointer)
 		return 0;
+	/* SQLite's own checkpoints at the same size, until the hook below
+	 * replaces them (and for good if the thread cannot start) */
+	sqlite3_wal_autocheckpoint(c->db, ECACHE_WAL_SOFT_FRAMES);
 	k = calloc(1, sizeof *k);
 	if (!k)
 		return -1;

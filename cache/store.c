@@ -294,8 +294,6 @@ open_connection(ecache *c, char *err, size_t errlen)
 		  * before they spill; a transaction that big (dropping every
 		  * dossier) still spills rather than grow without bound. */
 		 "PRAGMA cache_spill = -32768;"
-		 /* used only if the checkpoint thread cannot start (checkpoint.c) */
-		 "PRAGMA wal_autocheckpoint = 8192;"
 		 "PRAGMA journal_size_limit = 67108864;"
 		 "ATTACH DATABASE '%s' AS ob;"
 		 "PRAGMA ob.journal_mode = WAL;"
