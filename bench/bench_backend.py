@@ -9,6 +9,7 @@ a lower bound on the server's capacity, not its ceiling."""
 import multiprocessing
 import os
 import time
+import urllib.parse
 
 from benchlib import median, pctl
 from simlib import Client, Running, seed_once, seed_template, sim_path, visible_ids
@@ -61,6 +62,29 @@ def feed_page(bench, port):
                      f"(as support); median of {reps}")
     bench.command("GET /api/v1/changes?limit=1000&view=summary (Accept-Encoding: gzip and without)",
                   "change-feed page, as support")
+    c.close()
+
+
+# A common name, a rare full name, nothing at all, and a dossier-number part:
+# the dense ones answer from a short scan, the rare ones from egov-sim's
+# trigram index (server/search.c).
+SEARCHES = ["nguyen", "hoang thi phuong", "xyzzy", "h24-2401"]
+
+
+def search(bench, port):
+    c = Client(port)
+    c.login("support")
+    reps = 5 if bench.quick else 20
+    for q in SEARCHES:
+        times, count = [], 0
+        for _ in range(reps):
+            t0 = time.monotonic()
+            st, body = c.request("GET", "/api/v1/dossiers?q=" + urllib.parse.quote(q))
+            times.append((time.monotonic() - t0) * 1000)
+            count = len(body["items"]) if st == 200 else -st
+        bench.record(SEC, f"search q={q!r}, first page", median(times), "ms",
+                     note=f"{count} items (as support, who sees every dossier); median of {reps}")
+    bench.command("GET /api/v1/dossiers?q=... (" + ", ".join(SEARCHES) + ")", "search, as support")
     c.close()
 
 
@@ -152,5 +176,6 @@ def run(bench, built):
         bench.note(SEC, f"A city of 20,000 dossiers (`--seed 1`); the supervisor sees {len(ids):,} "
                         "of them (first 2,000 used as action targets).")
         feed_page(bench, sim.port)
+        search(bench, sim.port)
         action_round_trip(bench, sim.port, ids)
         concurrent_actions(bench, sim.port, ids)
