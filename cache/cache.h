@@ -230,7 +230,9 @@ void ecache_rows_release(ecache_rows *r);
  * row whose key is after_key (NULL or "" for the top).  rows_out is
  * replaced (released first).  Keyset pagination: cost grows with limit,
  * not with the queue or how far down it is.  Returns the number of rows,
- * -1 on error; fewer than limit means the end. */
+ * -1 on error; fewer than limit means the end.  While a big first sync
+ * runs (ecache_sorted() is 0), a queue longer than a few thousand rows
+ * comes in the order its dossiers arrived instead. */
 int ecache_queue_window(ecache *c, ecache_queue q, const char *user_id, int sort,
 			const char *after_key, int limit, ecache_rows *rows_out);
 /* The `limit` rows just before before_key (NULL: the last rows), returned
@@ -354,6 +356,11 @@ typedef struct ecache_status {
 } ecache_status;
 
 int ecache_status_get(ecache *c, ecache_status *st);
+
+/* 1 when every queue sort has its index; 0 during a first sync of a big
+ * city, which builds them when it ends (the console says the queues are
+ * in arrival order meanwhile); -1 on error. */
+int ecache_sorted(ecache *c);
 
 /* Apply one change-feed page and its cursor in one transaction (what a pull
  * does for each page; public for tools and tests).  Returns the number of

@@ -25,6 +25,8 @@ ecache_apply_changes(ecache *c, const eapi_change_page *page)
 
 	if (ecache_begin(c) < 0)
 		return -1;
+	if (ecache_bulk_page_begin(c, page) < 0)
+		goto fail;
 	for (i = 0; i < page->n; i++) {
 		const eapi_change *ch = &page->changes[i];
 		int r;
@@ -44,6 +46,10 @@ ecache_apply_changes(ecache *c, const eapi_change_page *page)
 	if (page->next_cursor && ecache_meta_set(c, "cursor", page->next_cursor) < 0)
 		goto fail;
 	if (ecache_commit(c) < 0)
+		return -1;
+	/* the page is in; a failed index build leaves the queues in arrival
+	 * order until the next page tries again */
+	if (ecache_bulk_page_end(c) < 0)
 		return -1;
 	return changed;
 fail:

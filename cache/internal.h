@@ -34,6 +34,7 @@ struct ecache {
 	time_t now_override;
 	int due_soon_days;
 	int dense_queue;		/* queues.c: above it, walk the sort index */
+	long long bulk_min;		/* bulk.c: a first sync past it drops them */
 	int tx_depth, tx_failed;
 	/* counts.c: counter differences of the open transaction */
 	struct ecache_count_slot *count_slots;
@@ -156,6 +157,13 @@ int ecache_outbox_mark_in_flight(ecache *c, long long seq);
 int ecache_outbox_record(ecache *c, long long seq, ecache_out_status st,
 			 const eapi_error *err, const eapi_dossier *result);
 int ecache_outbox_has_queued(ecache *c);
+
+/* bulk.c: a big first sync without the sort indexes.  _begin inside a
+ * page's transaction, _end after its commit. */
+int ecache_bulk_page_begin(ecache *c, const eapi_change_page *page);
+int ecache_bulk_page_end(ecache *c);
+const char *ecache_sort_index_name(int sort);
+int ecache_sort_index_ready(ecache *c, int sort);
 
 /* feed.c: remember how a sync round went */
 int ecache_status_record(ecache *c, time_t started, int ok, const char *error);

@@ -54,9 +54,6 @@ static const char *const queue_where[ECACHE_Q_COUNT] = {
 static const char *const sort_column[ECACHE_SORT_COUNT] = {
 	"d.due_at", "d.recv_at", "d.name_key", "d.code",
 };
-static const char *const sort_index[ECACHE_SORT_COUNT] = {
-	"dossiers_due", "dossiers_recv", "dossiers_name", "dossiers_code",
-};
 
 /* Small queues with a due range are found on the open dossiers' (state,
  * due_at) index: the planner would rather walk dossiers_state, every
@@ -70,7 +67,9 @@ static const char *const filter_index[ECACHE_Q_COUNT] = {
  * column's index and filtering (matches are dense enough that 50 come
  * quickly); below it, SQLite finds the rows by their filter and sorts them,
  * which is cheap for a small set and avoids walking a long index for a few
- * matches. */
+ * matches.  While a big first sync runs without the sort indexes
+ * (bulk.c), a long queue is read in the order its dossiers arrived: by
+ * rowid, continuing from the key's rowid. */
 
 const char *
 ecache_queue_name(ecache_queue q)
@@ -301,10 +300,10 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 	int base = sort & 0xff, desc = (sort & ECACHE_SORT_DESC) != 0;
 	int scan_asc = desc == before;	/* forward-ascending or backward-descending */
 	int has_key = key && *key;
-	const char *col;
-	char hint[64] = "";
+	const char *col, *dir = scan_asc ? "ASC" : "DESC", *cmp = scan_asc ? ">" : "<";
+	char hint[64] = "", from[160] = "", order[96];
 	long long size;
-	int result = -1;
+	int result = -1, arrival = 0;
 
 	if ((unsigned)q >= ECACHE_Q_COUNT || base >= ECACHE_SORT_COUNT || limit <= 0) {
 		ecache_seterr(c, "bad queue, sort or limit");
@@ -313,17 +312,27 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 	col = sort_column[base];
 	if ((size = ecache_queue_count(c, q, user_id)) < 0)
 		return -1;
-	if (size > c->dense_queue)
-		snprintf(hint, sizeof hint, " INDEXED BY %s", sort_index[base]);
-	else if (filter_index[q])
+	if (size > c->dense_queue) {
+		int ready = ecache_sort_index_ready(c, base);
+		if (ready < 0)
+			return -1;
+		arrival = !ready;
+		if (ready)
+			snprintf(hint, sizeof hint, " INDEXED BY %s", ecache_sort_index_name(base));
+	} else if (filter_index[q])
 		snprintf(hint, sizeof hint, " INDEXED BY %s", filter_index[q]);
+	if (arrival) {
+		if (has_key)
+			snprintf(from, sizeof from, " AND d.rowid %s :r", cmp);
+		snprintf(order, sizeof order, "d.rowid %s", dir);
+	} else {
+		if (has_key)
+			snprintf(from, sizeof from, " AND (%s, d.rowid) %s (:k, :r)", col, cmp);
+		snprintf(order, sizeof order, "%s %s, d.rowid %s", col, dir, dir);
+	}
 	snprintf(sql, sizeof sql,
-		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s%s%s%s%s "
-		 "ORDER BY %s %s, d.rowid %s LIMIT :lim",
-		 hint, queue_where[q], has_key ? " AND (" : "", has_key ? col : "",
-		 has_key ? ", d.rowid) " : "", has_key ? (scan_asc ? ">" : "<") : "",
-		 has_key ? " (:k, :r)" : "",
-		 col, scan_asc ? "ASC" : "DESC", scan_asc ? "ASC" : "DESC");
+		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s ORDER BY %s LIMIT :lim",
+		 hint, queue_where[q], from, order);
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		ecache_sqlerr(c, "queue window");
 		return -1;

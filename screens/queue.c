@@ -57,6 +57,23 @@ static void format_row(void *ud, const ecache_row *r, struct tui_row *out)
 	out->style = row_urgency_style(r);
 }
 
+/* The queue's name; while a big first sync runs without the sort indexes
+ * (cache/bulk.c) a long queue comes in arrival order, and the title says
+ * so rather than let a sort the person chose look broken. */
+static void set_title(tui_screen *s, struct queue *q)
+{
+	char title[200];
+	const char *now = tui_screen_title(s);
+
+	if (ecache_sorted(q->src.cache) == 0)
+		snprintf(title, sizeof title, "%s · %s", label_queue(q->src.queue),
+			 _("in arrival order until the first sync ends"));
+	else
+		snprintf(title, sizeof title, "%s", label_queue(q->src.queue));
+	if (!now || strcmp(now, title) != 0)	/* a new title repaints the chrome */
+		tui_screen_set_title(s, title);
+}
+
 static int queue_create(tui_screen *s, void *arg, char *err, size_t errlen)
 {
 	struct console *con = console_get();
@@ -79,7 +96,7 @@ static int queue_create(tui_screen *s, void *arg, char *err, size_t errlen)
 	}
 	tui_screen_set_data(s, q);
 	tui_screen_attach_list(s, q->list);
-	tui_screen_set_title(s, label_queue(which));
+	set_title(s, q);
 	return 0;
 }
 
@@ -98,6 +115,7 @@ static void queue_draw(tui_screen *s, WINDOW *w, int full)
 
 	if (q->stale) {
 		q->stale = 0;
+		set_title(s, q);
 		qsrc_changed(&q->src);
 		tui_list_refresh(q->list);
 		qsrc_reload(&q->src);

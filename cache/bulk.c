@@ -1,0 +1,157 @@
+/*
+ * A first sync of a big city, loaded without its sort indexes.
+ *
+ * A queue sorted by due date, received date, applicant or number is read
+ * from an index on that column (queues.c).  While the change feed is read
+ * from the start, its pages bring dossiers from all over the city's
+ * history: every new row lands somewhere random in each of those four
+ * indexes, and once they outgrow the page cache each row costs a page
+ * read and a page written per index.  At a million dossiers that was most
+ * of a page's 150-300 ms.  Building an index afterwards sorts the rows
+ * once instead (about 2 s per index at a million, read in one pass).
+ *
+ * So when a first sync (a feed read from an empty cursor, one page after
+ * another) has brought more than c->bulk_min dossiers, the page that
+ * crosses it also drops the four indexes, in its own transaction, and the
+ * rest of the sync leaves them out.  Queues too long to sort whole are
+ * read in the order the dossiers arrived until then (queues.c asks
+ * ecache_sort_index_ready()), and the console says so (ecache_sorted()).
+ * The page that ends the feed builds the indexes again, each in a
+ * transaction of its own, after its commit.
+ *
+ * meta "first_sync" says a first sync is under way; it survives a crash
+ * like the cursor does.  The indexes' absence is the other half of the
+ * state: a program that died between the last page and the build, or
+ * another egov on the same file, finds them missing with no first sync
+ * under way, and the next page it applies builds them.  Nothing here
+ * touches the outbox, the counters or the search index, which are kept
+ * as before.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* In ecache_sort order; the same definitions schema.c's steps made. */
+static const struct {
+	const char *name, *create;
+} sort_indexes[ECACHE_SORT_COUNT] = {
+	{ "dossiers_due", "CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers(due_at)" },
+	{ "dossiers_recv", "CREATE INDEX IF NOT EXISTS dossiers_recv ON dossiers(recv_at)" },
+	{ "dossiers_name", "CREATE INDEX IF NOT EXISTS dossiers_name ON dossiers(name_key)" },
+	{ "dossiers_code", "CREATE INDEX IF NOT EXISTS dossiers_code ON dossiers(code)" },
+};
+
+const char *
+ecache_sort_index_name(int sort)
+{
+	return (unsigned)sort < ECACHE_SORT_COUNT ? sort_indexes[sort].name : NULL;
+}
+
+/* 1 when the index exists, 0 when not, -1 on error.  Asked of the file
+ * each time (a few microseconds): another egov may have dropped or built
+ * it since this one opened the cache. */
+int
+ecache_sort_index_ready(ecache *c, int sort)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((unsigned)sort >= ECACHE_SORT_COUNT)
+		return 0;
+	st = ecache_stmt(c, "SELECT count(*) FROM main.sqlite_schema"
+			    " WHERE type = 'index' AND name = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, sort_indexes[sort].name, -1, SQLITE_STATIC);
+	r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) > 0 : -1;
+	if (r < 0)
+		ecache_sqlerr(c, "schema");
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+ecache_sorted(ecache *c)
+{
+	int s, r;
+
+	for (s = 0; s < ECACHE_SORT_COUNT; s++)
+		if ((r = ecache_sort_index_ready(c, s)) <= 0)
+			return r;
+	return 1;
+}
+
+static int
+first_sync_under_way(ecache *c)
+{
+	char v[8];
+
+	return ecache_meta_get(c, "first_sync", v, sizeof v) > 0 && strcmp(v, "1") == 0;
+}
+
+/* Inside the page's transaction, before its changes: note a first sync
+ * starting or ending, and drop the indexes once it is big enough. */
+int
+ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
+{
+	char cursor[8];
+	int was, under_way, r, s;
+	long long n;
+
+	if ((r = ecache_meta_get(c, "cursor", cursor, sizeof cursor)) < 0)
+		return -1;
+	was = first_sync_under_way(c);
+	under_way = page->more && (r == 0 || cursor[0] == '\0' || was);
+	if (under_way != was && ecache_meta_set(c, "first_sync", under_way ? "1" : "0") < 0)
+		return -1;
+	if (!under_way)
+		return 0;
+	if ((n = ecache_dossier_count(c)) < 0)
+		return -1;
+	if (n + (long long)page->n < c->bulk_min)
+		return 0;
+	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", sort_indexes[s].name);
+		if (ecache_exec(c, sql) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* After the page's commit: unless a first sync is still under way, build
+ * whatever sort index is missing.  CREATE INDEX sorts in a temporary
+ * file, not in memory, where a million keys would take 90 MB; its sorter
+ * fills runs as big as the page cache, so that shrinks meanwhile (with
+ * the 12 MB cache the build peaked at 51 MB resident). */
+int
+ecache_bulk_page_end(ecache *c)
+{
+	int s, r, result = -1;
+
+	if (first_sync_under_way(c))
+		return 0;
+	if ((r = ecache_sorted(c)) != 0)
+		return r < 0 ? -1 : 0;
+	if (ecache_exec(c, "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048") < 0)
+		goto cleanup;
+	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
+		if (ecache_begin(c) < 0)
+			goto cleanup;
+		if (ecache_exec(c, sort_indexes[s].create) < 0) {
+			ecache_rollback(c);
+			goto cleanup;
+		}
+		if (ecache_commit(c) < 0)
+			goto cleanup;
+	}
+	result = 0;
+cleanup:
+	if (ecache_exec(c, "PRAGMA temp_store = MEMORY;"
+			"PRAGMA cache_size = -" ECACHE_PAGE_CACHE_KB) < 0)
+		result = -1;
+	return result;
+}
