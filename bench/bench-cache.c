@@ -9,11 +9,16 @@
  *   - search keystrokes as a name and a dossier number are typed
  *     (budget < 30 ms)
  *   - the work counters, and the size on disk per dossier.
- * The fill applies pages back to back, as a first sync does, so their
- * times include waiting for the checkpoint thread when the log is full;
- * the pages of dossiers filed today and of updates arrive one at a time in
- * a running city, so each starts with the checkpoints of the one before
- * done (cache/checkpoint.c).
+ * The fill is a first sync: pages back to back, so their times include
+ * waiting for the checkpoint thread when the log is full, and past 50,000
+ * dossiers without the sort indexes, which its last page builds
+ * (cache/bulk.c; timed on its own).  Then three kinds of page as a running
+ * city sends them, one at a time, each starting with the checkpoints of
+ * the one before done (cache/checkpoint.c): 1,000 dossiers filed today;
+ * 1,000 changes to cached dossiers; and the mix a city's feed carries,
+ * one new dossier to five changes.  Each kind also reports the pages it
+ * wrote and read past the page cache, which, unlike its time, does not
+ * depend on how busy the machine is.
  * Prints "name: value unit" lines (bench/bench_cache.py reads them) with
  * medians.  Not a test; run by bench/run.  --quick uses 100,000 dossiers,
  * --dossiers N any number, --keep DIR leaves the cache there (and a cache
@@ -101,8 +106,8 @@ rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
-/* The text of dossier i is fixed (a change moves its state, assignee and
- * dates, as real changes do); the rest is random. */
+/* The text and dates of dossier i are fixed (a change moves its state and
+ * assignee, as real changes do); the rest is random. */
 static unsigned
 pick(long i, unsigned salt, unsigned n)
 {
@@ -152,9 +157,11 @@ synth(long i, long long version, time_t now, int today)
 	/* a dossier's dates of filing and receipt never change */
 	d->submitted_at = now - (today ? (time_t)pick(i, 6, 8 * 3600) : (time_t)pick(i, 6, 200) * 86400);
 	d->received_at = st == EAPI_STATE_SUBMITTED ? 0 : d->submitted_at + 3600;
+	/* and its due date stays as it was set at receipt (a supplement
+	 * restarting the clock is rare beside the other changes) */
 	d->due_at = st == EAPI_STATE_SUBMITTED ? 0
-		  : today ? now + (1 + (time_t)rnd(20)) * 86400
-		  : now + ((time_t)rnd(40) - 15) * 86400;
+		  : today ? now + (1 + (time_t)pick(i, 7, 20)) * 86400
+		  : now + ((time_t)pick(i, 7, 40) - 15) * 86400;
 	d->updated_at = now;
 	return d;
 }
@@ -178,6 +185,32 @@ page(long first, int n, long long version, time_t now, int today)
 	}
 	snprintf(cur, sizeof cur, "c%ld", first + n);
 	p->next_cursor = strdup(cur);
+	return p;
+}
+
+/* A page as a running city sends it: of every six changes one is a
+ * dossier filed today (numbered from `first`), five move one of the open
+ * dossiers along.  Open dossiers are the recent ones, and a first sync
+ * brings them last (the feed is in the order of each dossier's last
+ * change), so they are taken among the last twentieth of the `cached`
+ * dossiers the fill brought: the rows a city's moves touch are near each
+ * other, as they are in a real cache. */
+static eapi_change_page *
+mixed_page(long first, long cached, long long version, time_t now)
+{
+	eapi_change_page *p = page(first, 1000, version, now, 1);
+	size_t k;
+
+	for (k = 0; k < p->n; k++) {
+		eapi_change *ch = &p->changes[k];
+		if (k % 6 == 0)
+			continue;
+		eapi_dossier_free(ch->dossier);
+		free(ch->id);
+		ch->dossier = synth(cached - 1 - (long)rnd((unsigned)(cached / 20 + 1)), version,
+				    now, 0);
+		ch->id = strdup(ch->dossier->id);
+	}
 	return p;
 }
 
@@ -205,9 +238,18 @@ page_io(ecache *c, int reset)
 static void
 print_io(const char *what)
 {
-	if (n_io)
-		printf("# %s: %.0f pages written, %.0f read past the page cache (median)\n",
-		       what, median(written, n_io), median(missed, n_io));
+	if (n_io) {
+		double w = 0, m = 0;
+		size_t k;
+		for (k = 0; k < n_io; k++) {
+			w += written[k];
+			m += missed[k];
+		}
+		/* the mean too: a search index merge comes every few pages */
+		printf("# %s: %.0f pages written, %.0f read past the page cache (median); "
+		       "%.0f and %.0f (mean)\n", what, median(written, n_io), median(missed, n_io),
+		       w / (double)n_io, m / (double)n_io);
+	}
 	n_io = 0;
 }
 
@@ -348,6 +390,18 @@ main(int argc, char **argv)
 	printf("apply 1000-change page, updates (median of %zu): %.1f ms (max %.1f)\n",
 	       n, median(t, n), maximum(t, n));
 	print_io("a page of updates");
+	/* a running city's pages: new dossiers and moves together */
+	{
+		long first = 2000000000L + ecache_dossier_count(c);
+		for (n = 0; n < 20; n++)
+			if ((t[n] = apply_timed(c, mixed_page(first + (long)n * 1000, total,
+							      (long long)now * 100 + 50 + (long long)n,
+							      now), 1)) < 0)
+				return 1;
+		printf("apply 1000-change page, a running city's (median of %zu): %.1f ms "
+		       "(max %.1f)\n", n, median(t, n), maximum(t, n));
+		print_io("a running city's page");
+	}
 
 	/* queue windows: top and 30 windows down, several queues and sorts */
 	{

@@ -124,9 +124,10 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
 
 /* After the page's commit: unless a first sync is still under way, build
  * whatever sort index is missing.  CREATE INDEX sorts in a temporary
- * file, not in memory, where a million keys would take 90 MB; its sorter
- * fills runs as big as the page cache, so that shrinks meanwhile (with
- * the 12 MB cache the build peaked at 51 MB resident). */
+ * file, not in memory, where a million keys would take 90 MB.  Its sorter
+ * fills runs as big as the page cache, and the new index's pages wait in
+ * memory up to the spill size: both shrink meanwhile (the build peaked at
+ * 51 MB resident with the usual sizes). */
 int
 ecache_bulk_page_end(ecache *c)
 {
@@ -136,7 +137,8 @@ ecache_bulk_page_end(ecache *c)
 		return 0;
 	if ((r = ecache_sorted(c)) != 0)
 		return r < 0 ? -1 : 0;
-	if (ecache_exec(c, "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048") < 0)
+	if (ecache_exec(c, "PRAGMA temp_store = FILE; PRAGMA cache_size = -2048;"
+			"PRAGMA cache_spill = -2048") < 0)
 		goto cleanup;
 	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
 		if (ecache_begin(c) < 0)
@@ -151,7 +153,8 @@ ecache_bulk_page_end(ecache *c)
 	result = 0;
 cleanup:
 	if (ecache_exec(c, "PRAGMA temp_store = MEMORY;"
-			"PRAGMA cache_size = -" ECACHE_PAGE_CACHE_KB) < 0)
+			"PRAGMA cache_size = -" ECACHE_PAGE_CACHE_KB ";"
+			"PRAGMA cache_spill = -" ECACHE_SPILL_KB) < 0)
 		result = -1;
 	return result;
 }

@@ -150,25 +150,30 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		" applicant_name, applicant_kind, subject, name_key, recv_at,"
 		" supplement_count, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?6, ?7,"
 		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-	/* An update sets only the columns of indexes that can change: the
-	 * dossier number, the name sort key and the received date rarely do,
-	 * and SQLite rewrites an index entry for every indexed column in the
-	 * SET list, changed or not.  Four statements: text and received date
-	 * each set or not (the order is that of the `which` bits). */
+	/* An update sets only the indexed columns whose values change: SQLite
+	 * rewrites an index's entry whenever one of its columns is in the SET
+	 * list, changed or not, and for a dossier spread over the cache that
+	 * is a page written per index.  Most changes move state and assignee;
+	 * the dossier number, the name sort key, the received date and the due
+	 * date rarely change.  Sixteen statements, one per combination of the
+	 * `which` bits: text 1, received date 2, due date 4, state and
+	 * assignee 8. */
 #define UPDATE_HEAD "UPDATE dossiers SET version = ?3, full = ?4, s_state = ?5," \
-	" s_assignee = ?6, s_due_at = ?7, state = ?5, assignee_id = ?6, due_at = ?7," \
-	" agency_id = ?8, procedure_id = ?9, supplement_count = ?16, json = ?17," \
-	" pending = 0, conflict = 0"
+	" s_assignee = ?6, s_due_at = ?7, agency_id = ?8, procedure_id = ?9," \
+	" supplement_count = ?16, json = ?17, pending = 0, conflict = 0"
 #define UPDATE_TEXT ", code = ?2, procedure_name = ?10, applicant_name = ?11," \
 	" applicant_kind = ?12, subject = ?13, name_key = ?14"
 #define UPDATE_RECV ", recv_at = ?15"
+#define UPDATE_DUE ", due_at = ?7"
+#define UPDATE_MOVE ", state = ?5, assignee_id = ?6"
 #define UPDATE_TAIL " WHERE rid = ?18"
-	static const char *const update_sql[4] = {
-		UPDATE_HEAD UPDATE_TAIL,
-		UPDATE_HEAD UPDATE_TEXT UPDATE_TAIL,
-		UPDATE_HEAD UPDATE_RECV UPDATE_TAIL,
-		UPDATE_HEAD UPDATE_TEXT UPDATE_RECV UPDATE_TAIL,
-	};
+#define U1(r, d, m) UPDATE_HEAD r d m UPDATE_TAIL, UPDATE_HEAD UPDATE_TEXT r d m UPDATE_TAIL
+#define U2(d, m) U1("", d, m), U1(UPDATE_RECV, d, m)
+#define U3(m) U2("", m), U2(UPDATE_DUE, m)
+	static const char *const update_sql[16] = { U3(""), U3(UPDATE_MOVE) };
+#undef U1
+#undef U2
+#undef U3
 	cached_row old;
 	sqlite3_stmt *st;
 	unsigned char *key = NULL;
@@ -210,6 +215,10 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		which |= 1;
 	if (recv_at != old.recv_at)
 		which |= 2;
+	if ((d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE) != old.due_at)
+		which |= 4;
+	if ((int)d->state != old.state || !same(old.assignee, d->assignee_id))
+		which |= 8;
 	st = ecache_stmt(c, found ? update_sql[which] : insert_sql);
 	if (!st)
 		goto cleanup;

@@ -17,9 +17,11 @@
 
 #include "cache.h"
 
-#define ECACHE_STMT_CACHE 64
+#define ECACHE_STMT_CACHE 96
 /* SQLite's page cache per connection, in KiB (store.c). */
 #define ECACHE_PAGE_CACHE_KB "12288"
+/* dirty pages a transaction may hold before it spills them (store.c) */
+#define ECACHE_SPILL_KB "32768"
 /* due_at of a dossier without a due date: sorts last, never "overdue". */
 #define ECACHE_DUE_NONE 9000000000000000LL
 
@@ -97,7 +99,7 @@ int ecache_meta_set(ecache *c, const char *key, const char *value);
 
 /* schema.c: bring "main" and "ob" to their current versions; exposed
  * separately so tests can build every earlier version. */
-#define ECACHE_MAIN_VERSION 4
+#define ECACHE_MAIN_VERSION 5
 #define ECACHE_OUTBOX_VERSION 1
 enum ecache_db_kind { ECACHE_DB_CACHE, ECACHE_DB_OUTBOX };
 int ecache_schema_migrate(sqlite3 *db, const char *schema, enum ecache_db_kind kind,

@@ -17,7 +17,7 @@
  * start, and a million rows took 400 ms to count.  Nothing in them depends
  * on today, so a new day needs nothing recomputed: "overdue" and "due
  * soon" sum the whole days of their range and count the partial day at
- * each end on the (state, due_at) index.
+ * each end on the open dossiers' due date index.
  */
 #include "config.h"
 
@@ -55,9 +55,9 @@ static const char *const sort_column[ECACHE_SORT_COUNT] = {
 	"d.due_at", "d.recv_at", "d.name_key", "d.code",
 };
 
-/* Small queues with a due range are found on the open dossiers' (state,
- * due_at) index: the planner would rather walk dossiers_state, every
- * open dossier, or dossiers_due, every finished one. */
+/* Small queues with a due range are found on the open dossiers' due date
+ * index: the planner would rather walk dossiers_state, every open
+ * dossier, or dossiers_due, every finished one. */
 static const char *const filter_index[ECACHE_Q_COUNT] = {
 	[ECACHE_Q_DUE_SOON] = "dossiers_open_due",
 	[ECACHE_Q_OVERDUE] = "dossiers_open_due",
@@ -173,7 +173,7 @@ count_sql(ecache *c, const char *sql, const char *user_id, long long lo, long lo
 
 /* Dossiers that may be overdue with due_at in [lo, hi): whole UTC days
  * from due_counts, the partial days at either end counted on the
- * (state, due_at) index of open dossiers, which holds at most a day's
+ * due date index of the open dossiers, which holds at most a day's
  * worth each. */
 static long long
 count_due_between(ecache *c, long long lo, long long hi)
@@ -301,7 +301,7 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 	int scan_asc = desc == before;	/* forward-ascending or backward-descending */
 	int has_key = key && *key;
 	const char *col, *dir = scan_asc ? "ASC" : "DESC", *cmp = scan_asc ? ">" : "<";
-	char hint[64] = "", from[160] = "", order[96];
+	char hint[64] = "", after[160] = "", order[96];
 	long long size;
 	int result = -1, arrival = 0;
 
@@ -323,16 +323,16 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 		snprintf(hint, sizeof hint, " INDEXED BY %s", filter_index[q]);
 	if (arrival) {
 		if (has_key)
-			snprintf(from, sizeof from, " AND d.rowid %s :r", cmp);
+			snprintf(after, sizeof after, " AND d.rowid %s :r", cmp);
 		snprintf(order, sizeof order, "d.rowid %s", dir);
 	} else {
 		if (has_key)
-			snprintf(from, sizeof from, " AND (%s, d.rowid) %s (:k, :r)", col, cmp);
+			snprintf(after, sizeof after, " AND (%s, d.rowid) %s (:k, :r)", col, cmp);
 		snprintf(order, sizeof order, "%s %s, d.rowid %s", col, dir, dir);
 	}
 	snprintf(sql, sizeof sql,
 		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s ORDER BY %s LIMIT :lim",
-		 hint, queue_where[q], from, order);
+		 hint, queue_where[q], after, order);
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		ecache_sqlerr(c, "queue window");
 		return -1;

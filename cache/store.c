@@ -293,7 +293,7 @@ open_connection(ecache *c, char *err, size_t errlen)
 		  * a third of its time.  Dirty pages may take up to 32 MiB
 		  * before they spill; a transaction that big (dropping every
 		  * dossier) still spills rather than grow without bound. */
-		 "PRAGMA cache_spill = -32768;"
+		 "PRAGMA cache_spill = -" ECACHE_SPILL_KB ";"
 		 "PRAGMA journal_size_limit = 67108864;"
 		 "ATTACH DATABASE '%s' AS ob;"
 		 "PRAGMA ob.journal_mode = WAL;"

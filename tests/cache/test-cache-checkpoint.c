@@ -97,6 +97,10 @@ test_writer_bounds_the_log(void **state)
 	(void)state;
 	/* the thread is never woken: past 64 frames the writer checkpoints */
 	assert_int_equal(ecache_checkpointer_tune(f->c, 1 << 30, 64), 0);
+	/* the log starts empty, whatever the schema's creation wrote to it */
+	assert_int_equal(sqlite3_wal_checkpoint_v2(f->c->db, "main", SQLITE_CHECKPOINT_TRUNCATE,
+						   NULL, NULL), SQLITE_OK);
+	assert_int_equal(log_size(f), 0);
 	for (i = 0; i < 10; i++) {
 		put_many(f, i * (DOSSIERS / 10), DOSSIERS / 10);
 		if (log_size(f) > biggest)
@@ -104,9 +108,11 @@ test_writer_bounds_the_log(void **state)
 	}
 	assert_int_equal(ecache_checkpointer_drain(f->c), 0);
 	print_message("largest log: %lld bytes\n", biggest);
-	/* 64 frames and the commit that crossed them, a few pages each */
+	/* 64 frames and the commit that crossed them: a few pages, or a few
+	 * dozen when the search index merges segments in it; without the
+	 * bound, 300 commits of some five frames each */
 	assert_true(biggest > 0);
-	assert_true(biggest < 100 * (4096 + 24) + 32);
+	assert_true(biggest < 128 * (4096 + 24) + 32);
 	fx_free(f);
 }
 
