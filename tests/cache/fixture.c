@@ -104,3 +104,41 @@ fx_put(fx *f, eapi_dossier *d)
 		fail_msg("upsert %s: %d %s", d->id, r, ecache_errmsg(f->c));
 	eapi_dossier_free(d);
 }
+
+size_t
+fx_walk_queue(fx *f, ecache_queue q, int sort, int window, char **seen, size_t max)
+{
+	char *key = NULL;
+	ecache_rows r;
+	size_t n = 0, i, back = 0;
+	int got;
+
+	ecache_rows_init(&r);
+	do {
+		got = ecache_queue_window(f->c, q, NULL, sort, key, window, &r);
+		assert_true(got >= 0);
+		for (i = 0; i < r.n; i++) {
+			assert_true(n < max);
+			seen[n++] = strdup(r.rows[i].id);
+		}
+		free(key);
+		key = r.n ? strdup(r.rows[r.n - 1].key) : NULL;
+	} while (got == window);
+	/* backwards from the end */
+	free(key);
+	key = NULL;
+	do {
+		got = ecache_queue_window_before(f->c, q, NULL, sort, key, window, &r);
+		assert_true(got >= 0);
+		for (i = r.n; i-- > 0; back++) {
+			assert_true(back < n);
+			assert_string_equal(r.rows[i].id, seen[n - 1 - back]);
+		}
+		free(key);
+		key = r.n ? strdup(r.rows[0].key) : NULL;
+	} while (got == window);
+	free(key);
+	assert_int_equal(back, n);
+	ecache_rows_release(&r);
+	return n;
+}

@@ -24,6 +24,11 @@ eapi_dossier *fx_dossier(const char *id, long long version, const char *applican
 			 eapi_state state, const char *assignee, time_t due_at);
 /* Store a dossier (asserting it was stored) and free it. */
 void fx_put(fx *f, eapi_dossier *d);
+/* Walk queue q in `sort` order `window` rows at a time forwards, then
+ * backwards from the end, asserting the way back meets the rows of the
+ * way forth in reverse.  The ids, in order, go to seen (strdup'd, at most
+ * max); their number is returned. */
+size_t fx_walk_queue(fx *f, ecache_queue q, int sort, int window, char **seen, size_t max);
 /* A fixed "now": Thursday 2025-03-13 10:00 in Hải Phòng. */
 time_t fx_now(void);
 

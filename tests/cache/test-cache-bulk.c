@@ -81,47 +81,24 @@ index_sql(ecache *c)
 	return out;
 }
 
-/* Walk the active queue sorted by due date, forwards then backwards, in
- * windows of 7: every row once; the ids in the order walked, "|"-joined. */
+/* The active queue sorted by due date, walked both ways in windows of 7
+ * (fx_walk_queue): every row once; the dossiers' numbers in the order
+ * walked, "|"-joined. */
 static char *
 walk(fx *f)
 {
-	char *seen[100], *key = NULL, *out = calloc(1, 1200);
-	ecache_rows r;
-	size_t n = 0, i, back = 0;
-	int got;
+	char *seen[100], *out = calloc(1, 1200);
+	size_t n, i;
 
 	assert_non_null(out);
-	ecache_rows_init(&r);
-	do {
-		got = ecache_queue_window(f->c, ECACHE_Q_ACTIVE, NULL, ECACHE_SORT_DUE, key, 7, &r);
-		assert_true(got >= 0);
-		for (i = 0; i < r.n; i++)
-			seen[n++] = strdup(r.rows[i].id);
-		free(key);
-		key = r.n ? strdup(r.rows[r.n - 1].key) : NULL;
-	} while (got == 7);
-	free(key);
-	key = NULL;
-	do {
-		got = ecache_queue_window_before(f->c, ECACHE_Q_ACTIVE, NULL, ECACHE_SORT_DUE,
-						 key, 7, &r);
-		assert_true(got >= 0);
-		for (i = r.n; i-- > 0; back++)
-			assert_string_equal(r.rows[i].id, seen[n - 1 - back]);
-		free(key);
-		key = r.n ? strdup(r.rows[0].key) : NULL;
-	} while (got == 7);
-	free(key);
-	assert_int_equal(back, n);
+	n = fx_walk_queue(f, ECACHE_Q_ACTIVE, ECACHE_SORT_DUE, 7, seen, 100);
 	assert_int_equal(n, ecache_queue_count(f->c, ECACHE_Q_ACTIVE, NULL));
 	for (i = 0; i < n; i++) {
-		/* the number: "d0012" -> "12" */
+		/* "d0012" -> "12" */
 		snprintf(out + strlen(out), 1200 - strlen(out), "%s%d", i ? "|" : "",
 			 atoi(seen[i] + 1));
 		free(seen[i]);
 	}
-	ecache_rows_release(&r);
 	return out;
 }
 

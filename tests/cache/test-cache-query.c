@@ -290,46 +290,16 @@ keyset_windows(int dense)
 	for (sort = 0; sort < ECACHE_SORT_COUNT; sort++) {
 		for (desc = 0; desc < 2; desc++) {
 			int s = sort | (desc ? ECACHE_SORT_DESC : 0);
-			char *seen[300], *key = NULL;
-			ecache_rows r;
+			char *seen[300];
 			long long total = ecache_queue_count(f->c, ECACHE_Q_ACTIVE, NULL);
-			size_t n = 0, i, back = 0;
-			int got;
+			size_t n = fx_walk_queue(f, ECACHE_Q_ACTIVE, s, 7, seen, 300), i, j;
 
-			ecache_rows_init(&r);
-			do {
-				got = ecache_queue_window(f->c, ECACHE_Q_ACTIVE, NULL, s, key, 7, &r);
-				assert_true(got >= 0);
-				for (i = 0; i < r.n; i++)
-					seen[n++] = strdup(r.rows[i].id);
-				free(key);
-				key = r.n ? strdup(r.rows[r.n - 1].key) : NULL;
-			} while (got == 7);
 			assert_int_equal(n, total);
-			for (i = 0; i < n; i++) {
-				size_t j;
+			for (i = 0; i < n; i++)
 				for (j = i + 1; j < n; j++)
 					assert_string_not_equal(seen[i], seen[j]);
-			}
-			/* backwards from the end */
-			free(key);
-			key = NULL;
-			do {
-				got = ecache_queue_window_before(f->c, ECACHE_Q_ACTIVE, NULL, s, key,
-								 7, &r);
-				assert_true(got >= 0);
-				for (i = r.n; i-- > 0;) {
-					assert_string_equal(r.rows[i].id, seen[n - 1 - back]);
-					back++;
-				}
-				free(key);
-				key = r.n ? strdup(r.rows[0].key) : NULL;
-			} while (got == 7);
-			assert_int_equal(back, n);
-			free(key);
 			for (i = 0; i < n; i++)
 				free(seen[i]);
-			ecache_rows_release(&r);
 		}
 	}
 	fx_free(f);
