@@ -26,6 +26,12 @@
  * file to the other, and with synchronous=NORMAL it syncs both as SQLite's
  * own would.  Without threads (or when the second connection cannot open)
  * the cache checkpoints inline as before.
+ *
+ * The same thread builds the sort indexes a big first sync went without
+ * (bulk.c): seconds of work the console would otherwise wait for.  The
+ * build writes on this connection, so the console's writes wait for it an
+ * index at a time (busy timeout); its reads go on through the log.
+ * Closing interrupts a build; the next page asks for it again.
  */
 #include "config.h"
 
@@ -48,6 +54,7 @@ struct ecache_checkpointer {
 	pthread_cond_t wake, done;
 	sqlite3 *db;			/* the thread's own connection */
 	int wanted, busy, stop;
+	int build_wanted, building;	/* the sort indexes (bulk.c) */
 	int soft, hard;			/* frames; tests lower them */
 	unsigned long rounds;		/* finished, for waiters */
 };
@@ -60,6 +67,19 @@ run_checkpoint(sqlite3 *db, const char *schema)
 	(void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
+/* Asked between two indexes of a build: not when closing. */
+static int
+not_stopping(void *ud)
+{
+	ecache_checkpointer *k = ud;
+	int go;
+
+	pthread_mutex_lock(&k->mu);
+	go = !k->stop;
+	pthread_mutex_unlock(&k->mu);
+	return go;
+}
+
 static void *
 checkpointer_main(void *arg)
 {
@@ -67,10 +87,21 @@ checkpointer_main(void *arg)
 
 	pthread_mutex_lock(&k->mu);
 	for (;;) {
-		while (!k->wanted && !k->stop)
+		while (!k->wanted && !k->build_wanted && !k->stop)
 			pthread_cond_wait(&k->wake, &k->mu);
 		if (k->stop)
 			break;
+		if (k->build_wanted) {
+			k->build_wanted = 0;
+			k->building = 1;
+			pthread_mutex_unlock(&k->mu);
+			/* a failure leaves indexes missing: the next page asks again */
+			(void)ecache_sort_indexes_build(k->db, not_stopping, k);
+			pthread_mutex_lock(&k->mu);
+			k->building = 0;
+			pthread_cond_broadcast(&k->done);
+			continue;
+		}
 		k->wanted = 0;
 		k->busy = 1;
 		pthread_mutex_unlock(&k->mu);
@@ -148,6 +179,8 @@ ecache_checkpointer_start(ecache *c)
 	if (sqlite3_open_v2(c->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK ||
 	    /* reading the schema opens the file's log, which a checkpoint needs */
+	    /* a build waits for the console's transactions as they wait for it */
+	    sqlite3_busy_timeout(k->db, 5000) != SQLITE_OK ||
 	    sqlite3_exec(k->db, "PRAGMA synchronous = NORMAL;"
 			 "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK ||
 	    pthread_create(&k->thread, NULL, checkpointer_main, k) != 0) {
@@ -170,11 +203,28 @@ ecache_checkpointer_stop(ecache *c)
 	sqlite3_wal_autocheckpoint(c->db, ECACHE_WAL_SOFT_FRAMES);
 	pthread_mutex_lock(&k->mu);
 	k->stop = 1;
+	if (k->building)
+		sqlite3_interrupt(k->db);	/* the index being built rolls back */
 	pthread_cond_signal(&k->wake);
 	pthread_mutex_unlock(&k->mu);
 	pthread_join(k->thread, NULL);
 	checkpointer_free(k);
 	c->checkpointer = NULL;
+}
+
+int
+ecache_checkpointer_build(ecache *c)
+{
+	ecache_checkpointer *k = c->checkpointer;
+
+	if (!k)
+		return -1;
+	pthread_mutex_lock(&k->mu);
+	if (!k->building)	/* one running finds every missing index */
+		k->build_wanted = 1;
+	pthread_cond_signal(&k->wake);
+	pthread_mutex_unlock(&k->mu);
+	return 0;
 }
 
 int
@@ -200,7 +250,7 @@ ecache_checkpointer_drain(ecache *c)
 	if (!k)
 		return 0;
 	pthread_mutex_lock(&k->mu);
-	while (k->wanted || k->busy)
+	while (k->wanted || k->busy || k->build_wanted || k->building)
 		pthread_cond_wait(&k->done, &k->mu);
 	rounds = k->rounds;
 	pthread_mutex_unlock(&k->mu);

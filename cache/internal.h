@@ -54,9 +54,13 @@ struct ecache {
  * checkpoints on; never an error. */
 int ecache_checkpointer_start(ecache *c);
 void ecache_checkpointer_stop(ecache *c);
+/* Have the thread build the missing sort indexes (bulk.c); -1 without a
+ * thread, when the caller builds them itself. */
+int ecache_checkpointer_build(ecache *c);
 /* For tests: the log sizes (frames) that wake the thread and that make the
  * writer checkpoint itself (-1 without a thread); and a wait until no
- * round is asked for or running, returning how many have finished. */
+ * round or build is asked for or running, returning how many checkpoint
+ * rounds have finished. */
 int ecache_checkpointer_tune(ecache *c, int soft_frames, int hard_frames);
 unsigned long ecache_checkpointer_drain(ecache *c);
 
@@ -164,6 +168,7 @@ int ecache_outbox_has_queued(ecache *c);
  * page's transaction, _end after its commit. */
 int ecache_bulk_page_begin(ecache *c, const eapi_change_page *page);
 int ecache_bulk_page_end(ecache *c);
+int ecache_sort_indexes_build(sqlite3 *db, int (*keep_going)(void *), void *ud);
 const char *ecache_sort_index_name(int sort);
 int ecache_sort_index_ready(ecache *c, int sort);
 

@@ -5,7 +5,7 @@
  * that ends the feed builds them again as a fresh cache has them.  A small
  * first sync, a sync from a cursor and a page that fails never drop them;
  * a cache left without them and no first sync under way (the program died
- * before the build) gets them back at the next page.
+ * before the build, or closed during it) gets them back at the next page.
  */
 #include "config.h"
 
@@ -59,6 +59,15 @@ apply(fx *f, eapi_change_page *p)
 
 	eapi_change_page_free(p);
 	return r;
+}
+
+/* ecache_sorted() once the cache's thread has built what it was asked to
+ * (checkpoint.c builds the indexes off the caller's thread). */
+static int
+sorted_when_built(fx *f)
+{
+	ecache_checkpointer_drain(f->c);
+	return ecache_sorted(f->c);
 }
 
 /* The sort indexes' definitions as sqlite_schema holds them, joined. */
@@ -121,7 +130,7 @@ test_big_first_sync_goes_without_and_builds_them(void **state)
 	(void)state;
 	assert_int_equal(apply(f, feed_page(0, 1)), PAGE);
 	assert_int_equal(apply(f, feed_page(1, 1)), PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
 	/* the third page takes it to 30, past 25 */
 	assert_int_equal(apply(f, feed_page(2, 1)), PAGE);
 	assert_int_equal(ecache_sorted(f->c), 0);
@@ -137,7 +146,7 @@ test_big_first_sync_goes_without_and_builds_them(void **state)
 	assert_int_equal(ecache_sorted(f->c), 0);
 	/* the end of the feed */
 	assert_int_equal(apply(f, feed_page(4, 0)), PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
 	{
 		char *got = index_sql(f->c);
 		assert_string_equal(got, want);
@@ -163,13 +172,13 @@ test_small_or_cursor_sync_keeps_them(void **state)
 	f->c->bulk_min = 1000;
 	for (k = 0; k < 3; k++)
 		assert_int_equal(apply(f, feed_page(k, 1)), PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
 	assert_int_equal(apply(f, feed_page(3, 0)), PAGE);
 	/* later rounds read from a cursor: not a first sync, however big */
 	f->c->bulk_min = 1;
 	for (k = 4; k < 7; k++)
 		assert_int_equal(apply(f, feed_page(k, 1)), PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
 	fx_free(f);
 }
 
@@ -189,7 +198,7 @@ test_restart_after_410_is_a_first_sync(void **state)
 		assert_int_equal(apply(f, feed_page(k, 1)), PAGE);
 	assert_int_equal(ecache_sorted(f->c), 0);
 	assert_int_equal(apply(f, feed_page(3, 0)), PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
 	fx_free(f);
 }
 
@@ -208,7 +217,7 @@ test_failed_page_keeps_them(void **state)
 	p->changes[PAGE - 1].dossier = NULL;	/* an upsert without its dossier */
 	assert_int_equal(apply(f, p), -1);
 	assert_int_equal(ecache_dossier_count(f->c), 2 * PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
 	fx_free(f);
 }
 
@@ -227,7 +236,37 @@ test_missing_after_a_crash_are_built_at_the_next_page(void **state)
 	fx_reopen(f);
 	assert_int_equal(ecache_sorted(f->c), 0);
 	assert_int_equal(apply(f, feed_page(3, 0)), PAGE);
-	assert_int_equal(ecache_sorted(f->c), 1);
+	assert_int_equal(sorted_when_built(f), 1);
+	fx_free(f);
+}
+
+/* Closing while the thread builds the indexes loses nothing, and the
+ * next page (an empty one here) has what is missing built. */
+static void
+test_closing_during_the_build(void **state)
+{
+	fx *f = bulk_fixture();
+	eapi_change_page *empty = calloc(1, sizeof *empty);
+	char *order;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 3; k++)
+		assert_int_equal(apply(f, feed_page(k, 1)), PAGE);
+	assert_int_equal(ecache_sorted(f->c), 0);
+	assert_int_equal(apply(f, feed_page(3, 0)), PAGE);
+	fx_reopen(f);	/* stops the thread, in the middle of the build or not */
+	f->c->bulk_min = 25;
+	f->c->dense_queue = 5;
+	assert_int_equal(ecache_dossier_count(f->c), 4 * PAGE);
+	assert_non_null(empty);
+	empty->next_cursor = strdup("c40");
+	assert_int_equal(apply(f, empty), 0);
+	assert_int_equal(sorted_when_built(f), 1);
+	order = walk(f);
+	assert_string_equal(order, "39|38|37|36|35|34|33|32|31|30|29|28|27|26|25|24|23|22|21|"
+				   "20|19|18|17|16|15|14|13|12|11|10|9|8|7|6|5|4|3|2|1|0");
+	free(order);
 	fx_free(f);
 }
 
@@ -240,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_restart_after_410_is_a_first_sync),
 		cmocka_unit_test(test_failed_page_keeps_them),
 		cmocka_unit_test(test_missing_after_a_crash_are_built_at_the_next_page),
+		cmocka_unit_test(test_closing_during_the_build),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
