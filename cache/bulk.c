@@ -126,7 +126,7 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
 
 /* Build every missing sort index on `db`, each in a transaction of its own,
  * so a writer on another connection waits for one index at most (about 2 s
- * at a million).  keep_going is asked before each; 0 stops.  CREATE INDEX
+ * at a million).  CREATE INDEX
  * sorts in a temporary file, not in memory, where a million keys would
  * take 90 MB.  Its sorter fills runs as big as the page cache, and the new
  * index's pages wait in memory up to the spill size: both shrink meanwhile
@@ -134,7 +134,7 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
  * to the cache's values after.  0, or -1 with the rest left missing: the
  * next page asks again. */
 int
-ecache_sort_indexes_build(sqlite3 *db, int (*keep_going)(void *), void *ud)
+ecache_sort_indexes_build(sqlite3 *db)
 {
 	int s, result = -1;
 
@@ -142,8 +142,6 @@ ecache_sort_indexes_build(sqlite3 *db, int (*keep_going)(void *), void *ud)
 			 "PRAGMA cache_spill = -2048", NULL, NULL, NULL) != SQLITE_OK)
 		goto cleanup;
 	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
-		if (keep_going && !keep_going(ud))
-			goto cleanup;
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			goto cleanup;
 		if (sqlite3_exec(db, sort_indexes[s].create, NULL, NULL, NULL) != SQLITE_OK ||
@@ -176,7 +174,7 @@ ecache_bulk_page_end(ecache *c)
 		return r < 0 ? -1 : 0;
 	if (ecache_checkpointer_build(c) == 0)
 		return 0;
-	if (ecache_sort_indexes_build(c->db, NULL, NULL) < 0)
+	if (ecache_sort_indexes_build(c->db) < 0)
 		return ecache_sqlerr(c, "building the sort indexes");
 	return 0;
 }

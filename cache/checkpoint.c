@@ -31,7 +31,9 @@
  * (bulk.c): seconds of work the console would otherwise wait for.  The
  * build writes on this connection, so the console's writes wait for it an
  * index at a time (busy timeout); its reads go on through the log.
- * Closing interrupts a build; the next page asks for it again.
+ * Closing waits for a build asked for or running: `egov sync` ends right
+ * after the first sync's last page, and an interrupted build would be
+ * asked for again, and interrupted again, at every command.
  */
 #include "config.h"
 
@@ -67,19 +69,6 @@ run_checkpoint(sqlite3 *db, const char *schema)
 	(void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
-/* Asked between two indexes of a build: not when closing. */
-static int
-not_stopping(void *ud)
-{
-	ecache_checkpointer *k = ud;
-	int go;
-
-	pthread_mutex_lock(&k->mu);
-	go = !k->stop;
-	pthread_mutex_unlock(&k->mu);
-	return go;
-}
-
 static void *
 checkpointer_main(void *arg)
 {
@@ -96,7 +85,7 @@ checkpointer_main(void *arg)
 			k->building = 1;
 			pthread_mutex_unlock(&k->mu);
 			/* a failure leaves indexes missing: the next page asks again */
-			(void)ecache_sort_indexes_build(k->db, not_stopping, k);
+			(void)ecache_sort_indexes_build(k->db);
 			pthread_mutex_lock(&k->mu);
 			k->building = 0;
 			pthread_cond_broadcast(&k->done);
@@ -202,9 +191,9 @@ ecache_checkpointer_stop(ecache *c)
 	/* back to SQLite's own hook first: the connection outlives the thread */
 	sqlite3_wal_autocheckpoint(c->db, ECACHE_WAL_SOFT_FRAMES);
 	pthread_mutex_lock(&k->mu);
+	while (k->build_wanted || k->building)
+		pthread_cond_wait(&k->done, &k->mu);
 	k->stop = 1;
-	if (k->building)
-		sqlite3_interrupt(k->db);	/* the index being built rolls back */
 	pthread_cond_signal(&k->wake);
 	pthread_mutex_unlock(&k->mu);
 	pthread_join(k->thread, NULL);

@@ -168,7 +168,7 @@ int ecache_outbox_has_queued(ecache *c);
  * page's transaction, _end after its commit. */
 int ecache_bulk_page_begin(ecache *c, const eapi_change_page *page);
 int ecache_bulk_page_end(ecache *c);
-int ecache_sort_indexes_build(sqlite3 *db, int (*keep_going)(void *), void *ud);
+int ecache_sort_indexes_build(sqlite3 *db);
 const char *ecache_sort_index_name(int sort);
 int ecache_sort_index_ready(ecache *c, int sort);
 
