@@ -61,5 +61,5 @@ EXTRA_DIST += tests/cache/test-cache-sim.py
 
 ## The cache benchmark (bench/run runs it; not a test).
 noinst_PROGRAMS += bench/bench-cache
-bench_bench_cache_SOURCES = bench/bench-cache.c
+bench_bench_cache_SOURCES = bench/bench-cache.c bench/synth-city.c bench/synth-city.h
 bench_bench_cache_LDADD = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS)
