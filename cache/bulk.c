@@ -18,7 +18,7 @@
  * ecache_sort_index_ready()), and the console says so (ecache_sorted()).
  * The page that ends the feed has them built again after its commit, on
  * the cache's own thread and connection (checkpoint.c), each index in a
- * transaction of its own: at a million dossiers that takes 6-8 s, during
+ * transaction of its own: at a million dossiers that takes 5-8 s, during
  * which the console goes on showing queues in arrival order.
  *
  * meta "first_sync" says a first sync is under way; it survives a crash
@@ -126,13 +126,12 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
 
 /* Build every missing sort index on `db`, each in a transaction of its own,
  * so a writer on another connection waits for one index at most (about 2 s
- * at a million).  CREATE INDEX
- * sorts in a temporary file, not in memory, where a million keys would
- * take 90 MB.  Its sorter fills runs as big as the page cache, and the new
- * index's pages wait in memory up to the spill size: both shrink meanwhile
- * (the build peaked at 51 MB resident with the usual sizes) and come back
- * to the cache's values after.  0, or -1 with the rest left missing: the
- * next page asks again. */
+ * at a million).  CREATE INDEX sorts in a temporary file, not in memory,
+ * where a million keys would take 90 MB.  Its sorter fills runs as big as
+ * the page cache, and the new index's pages wait in memory up to the spill
+ * size: both shrink meanwhile (the build peaked at 51 MB resident with the
+ * usual sizes) and come back to the cache's values after.  0, or -1 with
+ * the rest left missing: the next page asks again. */
 int
 ecache_sort_indexes_build(sqlite3 *db)
 {

@@ -47,10 +47,10 @@ ecache_apply_changes(ecache *c, const eapi_change_page *page)
 		goto fail;
 	if (ecache_commit(c) < 0)
 		return -1;
-	/* the page is in; a failed index build leaves the queues in arrival
-	 * order until the next page tries again */
-	if (ecache_bulk_page_end(c) < 0)
-		return -1;
+	/* The page is in, whatever happens next: an index build that fails
+	 * (a full disk) leaves the queues in arrival order until the next
+	 * page asks again, and does not fail the page. */
+	(void)ecache_bulk_page_end(c);
 	return changed;
 fail:
 	ecache_rollback(c);
