@@ -167,9 +167,9 @@ ecache_checkpointer_start(ecache *c)
 	k->hard = ECACHE_WAL_HARD_FRAMES;
 	if (sqlite3_open_v2(c->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK ||
-	    /* reading the schema opens the file's log, which a checkpoint needs */
 	    /* a build waits for the console's transactions as they wait for it */
 	    sqlite3_busy_timeout(k->db, 5000) != SQLITE_OK ||
+	    /* reading the schema opens the file's log, which a checkpoint needs */
 	    sqlite3_exec(k->db, "PRAGMA synchronous = NORMAL;"
 			 "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK ||
 	    pthread_create(&k->thread, NULL, checkpointer_main, k) != 0) {

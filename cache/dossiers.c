@@ -179,7 +179,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 	unsigned char *key = NULL;
 	size_t keylen = 0;
 	char *json = NULL;
-	long long rid, recv_at;
+	long long rid, recv_at, due_at = d && d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE;
 	int found, rc, same_text, which = 0, result = -1;
 
 	if (!d || !d->id || !d->code) {
@@ -215,7 +215,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		which |= 1;
 	if (recv_at != old.recv_at)
 		which |= 2;
-	if ((d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE) != old.due_at)
+	if (due_at != old.due_at)
 		which |= 4;
 	if ((int)d->state != old.state || !same(old.assignee, d->assignee_id))
 		which |= 8;
@@ -228,7 +228,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 	sqlite3_bind_int(st, 4, d->has_full);
 	sqlite3_bind_int(st, 5, d->state);
 	sqlite3_bind_text(st, 6, d->assignee_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE);
+	sqlite3_bind_int64(st, 7, due_at);
 	sqlite3_bind_text(st, 8, d->agency_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, d->procedure_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, d->procedure_name, -1, SQLITE_STATIC);
@@ -251,7 +251,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 	if ((found && ecache_count_row(c, old.state, old.supplements, old.assignee,
 				       old.due_at, -1) < 0) ||
 	    ecache_count_row(c, d->state, d->supplement_count, d->assignee_id,
-			     d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE, 1) < 0)
+			     due_at, 1) < 0)
 		goto cleanup;
 	if (!same_text &&
 	    fts_write(c, rid, d->code, d->applicant_name, d->subject, d->procedure_name, 0) < 0)
