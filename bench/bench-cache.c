@@ -82,6 +82,10 @@ maximum(const double *v, size_t n)
 /* Pages each applied page wrote to the log and read from outside the page
  * cache: the machine's speed aside, what a change costs the disk. */
 static double written[400], missed[400], page_ms[400];
+/* and the cache's thread's work before each (the previous page's
+ * checkpoints and merges of fresh keys, cache/fresh.c), which the console
+ * does not wait for */
+static double settle_ms[400];
 static size_t n_io;
 
 static void
@@ -115,7 +119,14 @@ print_io(const char *what)
 		       "%.0f and %.0f (mean); %.1f us a page written\n", what,
 		       median(written, n_io), median(missed, n_io), w / (double)n_io,
 		       m / (double)n_io, w > 0 ? ms * 1000 / w : 0);
+		for (ms = 0, k = 0; k < n_io; k++)
+			ms += settle_ms[k];
+		if (ms > 0)
+			printf("# %s: the cache's thread worked %.1f ms before each (mean; max %.1f),"
+			       " checkpoints and merges\n", what, ms / (double)n_io,
+			       maximum(settle_ms, n_io));
 	}
+	memset(settle_ms, 0, sizeof settle_ms);
 	n_io = 0;
 }
 
@@ -125,8 +136,12 @@ apply_timed(ecache *c, eapi_change_page *p, int settled)
 	double s;
 	int r;
 
-	if (settled)
+	if (settled) {
+		s = now_ms();
 		ecache_checkpointer_drain(c);
+		if (n_io < N(settle_ms))
+			settle_ms[n_io] = now_ms() - s;
+	}
 	page_io(c, 1);
 	s = now_ms();
 	r = ecache_apply_changes(c, p);

@@ -46,7 +46,7 @@ fail:
 static char *
 server_json(ecache *c, const char *id)
 {
-	sqlite3_stmt *st = ecache_stmt(c, "SELECT json FROM dossiers WHERE id = ?1");
+	sqlite3_stmt *st = ecache_stmt(c, "SELECT json FROM dossiers WHERE rid = " ECACHE_RID_OF_ID);
 	char *json = NULL;
 
 	if (!st)

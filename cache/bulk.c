@@ -1,18 +1,17 @@
 /*
  * A first sync of a big city, loaded without its sort indexes.
  *
- * A queue sorted by due date, received date, applicant or number is read
- * from an index on that column (queues.c).  While the change feed is read
- * from the start, its pages bring dossiers from all over the city's
- * history: every new row lands somewhere random in each of those four
- * indexes, and once they outgrow the page cache each row costs a page
+ * A queue sorted by due date, received date or number is read from an
+ * index on that column (queues.c).  While the change feed is read from the
+ * start, its pages bring dossiers from all over the city's history: every
+ * new row lands somewhere random in each of those three indexes, and once they outgrow the page cache each row costs a page
  * read and a page written per index.  At a million dossiers that was most
  * of a page's 150-300 ms.  Building an index afterwards sorts the rows
  * once instead (about 2 s per index at a million, read in one pass).
  *
  * So when a first sync (a feed read from an empty cursor, one page after
  * another) has brought more than c->bulk_min dossiers, the page that
- * crosses it also drops the four indexes, in its own transaction, and the
+ * crosses it also drops the three indexes, in its own transaction, and the
  * rest of the sync leaves them out.  Queues too long to sort whole are
  * read in the order the dossiers arrived until then (queues.c asks
  * ecache_sort_index_ready()), and the console says so (ecache_sorted()).
@@ -36,13 +35,15 @@
 
 #include "internal.h"
 
-/* In ecache_sort order; the same definitions schema.c's steps made. */
+/* In ecache_sort order; the same definitions schema.c's steps made.  The
+ * applicant order is not an index but the two tiers of names (fresh.c),
+ * which a new key costs little and which a first sync keeps. */
 static const struct {
 	const char *name, *create;
 } sort_indexes[ECACHE_SORT_COUNT] = {
 	{ "dossiers_due", "CREATE INDEX IF NOT EXISTS dossiers_due ON dossiers(due_at)" },
 	{ "dossiers_recv", "CREATE INDEX IF NOT EXISTS dossiers_recv ON dossiers(recv_at)" },
-	{ "dossiers_name", "CREATE INDEX IF NOT EXISTS dossiers_name ON dossiers(name_key)" },
+	{ NULL, NULL },
 	{ "dossiers_code", "CREATE INDEX IF NOT EXISTS dossiers_code ON dossiers(code)" },
 };
 
@@ -63,6 +64,8 @@ ecache_sort_index_ready(ecache *c, int sort)
 
 	if ((unsigned)sort >= ECACHE_SORT_COUNT)
 		return 0;
+	if (!sort_indexes[sort].name)
+		return 1;
 	st = ecache_stmt(c, "SELECT count(*) FROM main.sqlite_schema"
 			    " WHERE type = 'index' AND name = ?1");
 	if (!st)
@@ -117,6 +120,8 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
 		return 0;
 	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
 		char sql[96];
+		if (!sort_indexes[s].name)
+			continue;
 		snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", sort_indexes[s].name);
 		if (ecache_exec(c, sql) < 0)
 			return -1;
@@ -141,6 +146,8 @@ ecache_sort_indexes_build(sqlite3 *db)
 			 "PRAGMA cache_spill = -2048", NULL, NULL, NULL) != SQLITE_OK)
 		goto cleanup;
 	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
+		if (!sort_indexes[s].create)
+			continue;
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			goto cleanup;
 		if (sqlite3_exec(db, sort_indexes[s].create, NULL, NULL, NULL) != SQLITE_OK ||

@@ -18,8 +18,9 @@
  *
  * A writer that keeps committing faster than the thread copies would grow
  * the log without end, so past ECACHE_WAL_HARD_FRAMES the committing thread
- * waits for the round in progress and checkpoints the rest itself, which
- * bounds the log at a few hundred megabytes in the worst case.  The outbox
+ * waits for the round in progress and checkpoints the rest itself, with
+ * the thread's own writes (merges, below) held meanwhile, which bounds the
+ * log at a few hundred megabytes in the worst case.  The outbox
  * file stays checkpointed inline: its commits are a row or two.
  *
  * Durability is unchanged: a checkpoint moves committed pages from one
@@ -34,6 +35,17 @@
  * Closing waits for a build asked for or running: `egov sync` ends right
  * after the first sync's last page, and an interrupted build would be
  * asked for again, and interrupted again, at every command.
+ *
+ * And it does the merging a page leaves behind: the search index's new
+ * segments (search.c) and, when enough have gathered, the fresh id and
+ * name keys into their main tables (fresh.c), a chunk per transaction,
+ * checkpointing between chunks when asked to and once at the end (its
+ * own commits do not wake it: the hook is on the console's connection).
+ * Closing waits for a sweep of the fresh keys that was asked for (about a
+ * second at a million dossiers), as it does for a build: `egov sync` run
+ * now and then would otherwise never merge them.  It does not wait for
+ * the search index's merging beyond the step in hand; FTS5 bounds its
+ * segments on its own if nobody merges them.
  */
 #include "config.h"
 
@@ -57,6 +69,10 @@ struct ecache_checkpointer {
 	sqlite3 *db;			/* the thread's own connection */
 	int wanted, busy, stop;
 	int build_wanted, building;	/* the sort indexes (bulk.c) */
+	int merge_wanted, merging;	/* the search index's segments (search.c) */
+	int merge_fresh;		/* and the fresh keys (fresh.c) */
+	int hold;			/* no merging: the writer empties the log */
+	ecache_fresh_sweep *sweep;	/* where the thread's merging of them is */
 	int soft, hard;			/* frames; tests lower them */
 	unsigned long rounds;		/* finished, for waiters */
 };
@@ -76,7 +92,8 @@ checkpointer_main(void *arg)
 
 	pthread_mutex_lock(&k->mu);
 	for (;;) {
-		while (!k->wanted && !k->build_wanted && !k->stop)
+		while (!k->wanted && !k->build_wanted && !k->stop &&
+		       ((!k->merge_wanted && !k->merge_fresh) || k->hold))
 			pthread_cond_wait(&k->wake, &k->mu);
 		if (k->stop)
 			break;
@@ -86,8 +103,31 @@ checkpointer_main(void *arg)
 			pthread_mutex_unlock(&k->mu);
 			/* a failure leaves indexes missing: the next page asks again */
 			(void)ecache_sort_indexes_build(k->db);
+			/* back to a small page cache for checkpoints and merges
+			 * (the build left the console's size) */
+			(void)sqlite3_exec(k->db, "PRAGMA cache_size = -" ECACHE_THREAD_CACHE_KB,
+					   NULL, NULL, NULL);
 			pthread_mutex_lock(&k->mu);
 			k->building = 0;
+			pthread_cond_broadcast(&k->done);
+			continue;
+		}
+		if ((k->merge_wanted || k->merge_fresh) && !k->wanted && !k->hold) {
+			int fresh = k->merge_fresh, r;
+			k->merging = 1;
+			pthread_mutex_unlock(&k->mu);
+			r = fresh ? ecache_fresh_sweep_step(k->db, k->sweep, ECACHE_FRESH_CHUNK)
+				  : ecache_search_merge_step(k->db);
+			pthread_mutex_lock(&k->mu);
+			k->merging = 0;
+			/* done, or failed (a full disk): the next page asks again */
+			if (r <= 0 && fresh)
+				k->merge_fresh = 0;
+			else if (r <= 0)
+				k->merge_wanted = 0;
+			/* the log now holds the merges' pages */
+			if (!k->merge_fresh && !k->merge_wanted)
+				k->wanted = 1;
 			pthread_cond_broadcast(&k->done);
 			continue;
 		}
@@ -123,10 +163,19 @@ on_wal_commit(void *ud, sqlite3 *db, const char *schema, int frames)
 	}
 	if (frames >= k->hard) {
 		unsigned long seen = k->rounds;
-		while (k->busy && k->rounds == seen)
+		/* The log starts over only after a checkpoint that copied all
+		 * of it, which cannot happen while the thread's merges commit
+		 * between pages: hold them, wait for the one in hand and the
+		 * round in progress, and copy the rest with nobody writing. */
+		k->hold = 1;
+		while ((k->busy && k->rounds == seen) || k->merging)
 			pthread_cond_wait(&k->done, &k->mu);
 		pthread_mutex_unlock(&k->mu);
 		run_checkpoint(db, "main");
+		pthread_mutex_lock(&k->mu);
+		k->hold = 0;
+		pthread_cond_signal(&k->wake);
+		pthread_mutex_unlock(&k->mu);
 		return SQLITE_OK;
 	}
 	k->wanted = 1;
@@ -141,6 +190,7 @@ checkpointer_free(ecache_checkpointer *k)
 	if (!k)
 		return;
 	sqlite3_close(k->db);
+	ecache_fresh_sweep_free(k->sweep);
 	pthread_cond_destroy(&k->done);
 	pthread_cond_destroy(&k->wake);
 	pthread_mutex_destroy(&k->mu);
@@ -165,12 +215,14 @@ ecache_checkpointer_start(ecache *c)
 	pthread_cond_init(&k->done, NULL);
 	k->soft = ECACHE_WAL_SOFT_FRAMES;
 	k->hard = ECACHE_WAL_HARD_FRAMES;
-	if (sqlite3_open_v2(c->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	if (!(k->sweep = ecache_fresh_sweep_new()) ||
+	    sqlite3_open_v2(c->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK ||
 	    /* a build waits for the console's transactions as they wait for it */
 	    sqlite3_busy_timeout(k->db, 5000) != SQLITE_OK ||
 	    /* reading the schema opens the file's log, which a checkpoint needs */
 	    sqlite3_exec(k->db, "PRAGMA synchronous = NORMAL;"
+			 "PRAGMA cache_size = -" ECACHE_THREAD_CACHE_KB ";"
 			 "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK ||
 	    pthread_create(&k->thread, NULL, checkpointer_main, k) != 0) {
 		checkpointer_free(k);
@@ -191,7 +243,7 @@ ecache_checkpointer_stop(ecache *c)
 	/* back to SQLite's own hook first: the connection outlives the thread */
 	sqlite3_wal_autocheckpoint(c->db, ECACHE_WAL_SOFT_FRAMES);
 	pthread_mutex_lock(&k->mu);
-	while (k->build_wanted || k->building)
+	while (k->build_wanted || k->building || k->merge_fresh || k->merging)
 		pthread_cond_wait(&k->done, &k->mu);
 	k->stop = 1;
 	pthread_cond_signal(&k->wake);
@@ -211,6 +263,22 @@ ecache_checkpointer_build(ecache *c)
 	pthread_mutex_lock(&k->mu);
 	if (!k->building)	/* one running finds every missing index */
 		k->build_wanted = 1;
+	pthread_cond_signal(&k->wake);
+	pthread_mutex_unlock(&k->mu);
+	return 0;
+}
+
+int
+ecache_checkpointer_merge(ecache *c, int fresh_too)
+{
+	ecache_checkpointer *k = c->checkpointer;
+
+	if (!k)
+		return -1;
+	pthread_mutex_lock(&k->mu);
+	k->merge_wanted = 1;
+	if (fresh_too)
+		k->merge_fresh = 1;
 	pthread_cond_signal(&k->wake);
 	pthread_mutex_unlock(&k->mu);
 	return 0;
@@ -239,7 +307,8 @@ ecache_checkpointer_drain(ecache *c)
 	if (!k)
 		return 0;
 	pthread_mutex_lock(&k->mu);
-	while (k->wanted || k->busy || k->build_wanted || k->building)
+	while (k->wanted || k->busy || k->build_wanted || k->building || k->merge_wanted ||
+	       k->merge_fresh || k->merging)
 		pthread_cond_wait(&k->done, &k->mu);
 	rounds = k->rounds;
 	pthread_mutex_unlock(&k->mu);

@@ -88,7 +88,7 @@ cached_row_get(ecache *c, const char *id, cached_row *out)
 	sqlite3_stmt *st = ecache_stmt(c,
 		"SELECT rid, version, full, code, applicant_name, subject, procedure_name, "
 		"recv_at, applicant_kind, state, assignee_id, due_at, supplement_count "
-		"FROM dossiers WHERE id = ?1");
+		"FROM dossiers WHERE rid = " ECACHE_RID_OF_ID);
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -180,7 +180,7 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 	size_t keylen = 0;
 	char *json = NULL;
 	long long rid, recv_at, due_at = d && d->due_at ? (long long)d->due_at : ECACHE_DUE_NONE;
-	int found, rc, same_text, which = 0, result = -1;
+	int found, rc, same_text, new_name, which = 0, result = -1;
 
 	if (!d || !d->id || !d->code) {
 		ecache_seterr(c, "dossier without id or code");
@@ -219,6 +219,11 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		which |= 4;
 	if ((int)d->state != old.state || !same(old.assignee, d->assignee_id))
 		which |= 8;
+	/* the name lookup (fresh.c) holds the old key: out before it changes */
+	new_name = found && (!same(old.applicant, d->applicant_name) ||
+			     !same(old.kind, d->applicant_kind));
+	if (new_name && ecache_fresh_remove(c, old.rid, NULL) < 0)
+		goto cleanup;
 	st = ecache_stmt(c, found ? update_sql[which] : insert_sql);
 	if (!st)
 		goto cleanup;
@@ -248,6 +253,9 @@ ecache_dossier_store(ecache *c, const eapi_dossier *d)
 		goto cleanup;
 	}
 	rid = found ? old.rid : sqlite3_last_insert_rowid(c->db);
+	if ((!found || new_name) &&
+	    ecache_fresh_add(c, rid, found ? NULL : d->id, key, (int)keylen) < 0)
+		goto cleanup;
 	if ((found && ecache_count_row(c, old.state, old.supplements, old.assignee,
 				       old.due_at, -1) < 0) ||
 	    ecache_count_row(c, d->state, d->supplement_count, d->assignee_id,
@@ -281,7 +289,8 @@ ecache_dossier_delete(ecache *c, const char *id, long long version)
 		result = 0;
 		goto cleanup;
 	}
-	if (fts_write(c, old.rid, old.code, old.applicant, old.subject, old.procedure, 1) < 0)
+	if (fts_write(c, old.rid, old.code, old.applicant, old.subject, old.procedure, 1) < 0 ||
+	    ecache_fresh_remove(c, old.rid, id) < 0)
 		goto cleanup;
 	st = ecache_stmt(c, "DELETE FROM dossiers WHERE rid = ?1");
 	if (!st)

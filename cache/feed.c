@@ -49,8 +49,10 @@ ecache_apply_changes(ecache *c, const eapi_change_page *page)
 		return -1;
 	/* The page is in, whatever happens next: an index build that fails
 	 * (a full disk) leaves the queues in arrival order until the next
-	 * page asks again, and does not fail the page. */
+	 * page asks again, and a merge that fails leaves the fresh keys where
+	 * they are (fresh.c); neither fails the page. */
 	(void)ecache_bulk_page_end(c);
+	(void)ecache_fresh_page_end(c);
 	return changed;
 fail:
 	ecache_rollback(c);
@@ -64,6 +66,7 @@ ecache_drop_dossiers(ecache *c)
 		return -1;
 	if (ecache_exec(c, "DELETE FROM dossiers;"
 			"INSERT INTO dossier_fts(dossier_fts) VALUES ('delete-all');") < 0 ||
+	    ecache_fresh_clear(c) < 0 ||
 	    ecache_counts_clear(c) < 0 ||
 	    ecache_meta_set(c, "cursor", "") < 0) {
 		ecache_rollback(c);

@@ -20,6 +20,9 @@
 #define ECACHE_STMT_CACHE 96
 /* SQLite's page cache per connection, in KiB (store.c). */
 #define ECACHE_PAGE_CACHE_KB "12288"
+/* and the cache's thread's (checkpoint.c): its merges read a few hundred
+ * pages at a time */
+#define ECACHE_THREAD_CACHE_KB "2048"
 /* dirty pages a transaction may hold before it spills them (store.c) */
 #define ECACHE_SPILL_KB "32768"
 /* due_at of a dossier without a due date: sorts last, never "overdue". */
@@ -37,6 +40,7 @@ struct ecache {
 	int due_soon_days;
 	int dense_queue;		/* queues.c: above it, walk the sort index */
 	long long bulk_min;		/* bulk.c: a first sync past it drops them */
+	long long fresh_merge_at;	/* fresh.c: fresh keys that start a merge */
 	int tx_depth, tx_failed;
 	/* counts.c: counter differences of the open transaction */
 	struct ecache_count_slot *count_slots;
@@ -57,6 +61,9 @@ void ecache_checkpointer_stop(ecache *c);
 /* Have the thread build the missing sort indexes (bulk.c); -1 without a
  * thread, when the caller builds them itself. */
 int ecache_checkpointer_build(ecache *c);
+/* Have the thread merge the search index's segments and, with
+ * `fresh_too`, the fresh keys (fresh.c); -1 without a thread. */
+int ecache_checkpointer_merge(ecache *c, int fresh_too);
 /* For tests: the log sizes (frames) that wake the thread and that make the
  * writer checkpoint itself (-1 without a thread); and a wait until no
  * round or build is asked for or running, returning how many checkpoint
@@ -103,7 +110,7 @@ int ecache_meta_set(ecache *c, const char *key, const char *value);
 
 /* schema.c: bring "main" and "ob" to their current versions; exposed
  * separately so tests can build every earlier version. */
-#define ECACHE_MAIN_VERSION 5
+#define ECACHE_MAIN_VERSION 6
 #define ECACHE_OUTBOX_VERSION 1
 enum ecache_db_kind { ECACHE_DB_CACHE, ECACHE_DB_OUTBOX };
 int ecache_schema_migrate(sqlite3 *db, const char *schema, enum ecache_db_kind kind,
@@ -171,6 +178,30 @@ int ecache_bulk_page_end(ecache *c);
 int ecache_sort_indexes_build(sqlite3 *db);
 const char *ecache_sort_index_name(int sort);
 int ecache_sort_index_ready(ecache *c, int sort);
+
+/* fresh.c: the id and name lookups in two tiers (schema v6).  _add,
+ * _remove and _clear inside the caller's transaction; the merges on any
+ * connection to the file, each chunk a transaction of its own. */
+#define ECACHE_FRESH_CHUNK 1000
+/* The rowid of the dossier whose id is ?1, in either tier. */
+#define ECACHE_RID_OF_ID \
+	"(SELECT rid FROM ids_fresh WHERE id = ?1 UNION ALL SELECT rid FROM ids WHERE id = ?1)"
+int ecache_fresh_add(ecache *c, long long rid, const char *id, const void *name_key,
+		     int keylen);
+int ecache_fresh_remove(ecache *c, long long rid, const char *id);
+int ecache_fresh_clear(ecache *c);
+long long ecache_fresh_size(sqlite3 *db);
+typedef struct ecache_fresh_sweep ecache_fresh_sweep;
+ecache_fresh_sweep *ecache_fresh_sweep_new(void);
+void ecache_fresh_sweep_free(ecache_fresh_sweep *sw);
+/* The next chunk of a sweep: keys moved, 0 when the sweep is over (and the
+ * next starts from the lowest keys), -1 on error. */
+int ecache_fresh_sweep_step(sqlite3 *db, ecache_fresh_sweep *sw, int chunk);
+int ecache_fresh_merge(sqlite3 *db, int chunk);		/* a whole sweep: 0 or -1 */
+int ecache_fresh_page_end(ecache *c);
+/* search.c: one share of the search index's merging; 1 worked, 0 none
+ * left, -1 error. */
+int ecache_search_merge_step(sqlite3 *db);
 
 /* feed.c: remember how a sync round went */
 int ecache_status_record(ecache *c, time_t started, int ok, const char *error);

@@ -8,7 +8,7 @@ cache_libegovcache_a_SOURCES = \
 	cache/dossiers.c cache/overlay.c cache/effects.c \
 	cache/rows.c cache/queues.c cache/counts.c cache/search.c \
 	cache/reference.c cache/procedures.c cache/calendar.c \
-	cache/outbox.c cache/answers.c cache/feed.c cache/bulk.c \
+	cache/outbox.c cache/answers.c cache/feed.c cache/bulk.c cache/fresh.c \
 	cache/sync.c cache/sync-ref.c cache/sync-push.c cache/sync-pull.c \
 	cache/location.c
 cache_libegovcache_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
@@ -18,10 +18,12 @@ EGOV_CACHE_LIBS = cache/libegovcache.a $(SQLITE_LIBS) $(JANSSON_LIBS) -lpthread
 if HAVE_CMOCKA
 check_PROGRAMS += tests/cache/test-cache-store tests/cache/test-cache-query \
 	tests/cache/test-cache-outbox tests/cache/test-cache-counts \
-	tests/cache/test-cache-checkpoint tests/cache/test-cache-bulk
+	tests/cache/test-cache-checkpoint tests/cache/test-cache-bulk \
+	tests/cache/test-cache-fresh
 TESTS += tests/cache/test-cache-store tests/cache/test-cache-query \
 	tests/cache/test-cache-outbox tests/cache/test-cache-counts \
-	tests/cache/test-cache-checkpoint tests/cache/test-cache-bulk
+	tests/cache/test-cache-checkpoint tests/cache/test-cache-bulk \
+	tests/cache/test-cache-fresh
 endif
 CACHE_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) -I$(top_srcdir)/tests/cache
 CACHE_TEST_LIBS = $(EGOV_CACHE_LIBS) $(EGOV_API_LIBS) $(EGOV_COMMON_LIBS) $(CMOCKA_LIBS)
@@ -49,6 +51,10 @@ tests_cache_test_cache_bulk_SOURCES = tests/cache/test-cache-bulk.c \
 	tests/cache/fixture.c tests/cache/fixture.h
 tests_cache_test_cache_bulk_CFLAGS = $(CACHE_TEST_CFLAGS)
 tests_cache_test_cache_bulk_LDADD = $(CACHE_TEST_LIBS)
+tests_cache_test_cache_fresh_SOURCES = tests/cache/test-cache-fresh.c \
+	tests/cache/fixture.c tests/cache/fixture.h
+tests_cache_test_cache_fresh_CFLAGS = $(CACHE_TEST_CFLAGS)
+tests_cache_test_cache_fresh_LDADD = $(CACHE_TEST_LIBS)
 
 ## Integration tests against a real egov-sim, through a small driver that
 ## performs one cache operation per run.

@@ -66,7 +66,7 @@ typedef struct base_row {
 static int
 read_base(ecache *c, const char *id, base_row *b)
 {
-	sqlite3_stmt *st = ecache_stmt(c, "SELECT version, code, json FROM dossiers WHERE id = ?1");
+	sqlite3_stmt *st = ecache_stmt(c, "SELECT version, code, json FROM dossiers WHERE rid = " ECACHE_RID_OF_ID);
 	int rc;
 
 	memset(b, 0, sizeof *b);

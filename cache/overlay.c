@@ -27,7 +27,7 @@ ecache_dossier_refresh_effect(ecache *c, const char *id)
 	int pending = 0, conflict = 0, was_state, supplements, rc, result = -1;
 
 	st = ecache_stmt(c, "SELECT s_state, s_assignee, s_due_at, state, assignee_id, due_at, "
-			 "supplement_count FROM dossiers WHERE id = ?1");
+			 "supplement_count FROM dossiers WHERE rid = " ECACHE_RID_OF_ID);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -68,7 +68,7 @@ ecache_dossier_refresh_effect(ecache *c, const char *id)
 		goto cleanup;
 	}
 	st = ecache_stmt(c, "UPDATE dossiers SET state = ?2, assignee_id = ?3, due_at = ?4, "
-			 "pending = ?5, conflict = ?6 WHERE id = ?1");
+			 "pending = ?5, conflict = ?6 WHERE rid = " ECACHE_RID_OF_ID);
 	if (!st)
 		goto cleanup;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -174,7 +174,7 @@ load(ecache *c, int by_code, const char *key, int with_effect, int *pending)
 		? ecache_stmt(c, "SELECT json, state, assignee_id, due_at, pending FROM dossiers "
 			      "WHERE code = ?1 LIMIT 1")
 		: ecache_stmt(c, "SELECT json, state, assignee_id, due_at, pending FROM dossiers "
-			      "WHERE id = ?1");
+			      "WHERE rid = " ECACHE_RID_OF_ID);
 	eapi_dossier *d = NULL;
 	eapi_error err;
 	int rc;

@@ -291,11 +291,32 @@ bind_key(sqlite3_stmt *st, int sort, const char *key)
 	return 0;
 }
 
+/* A long queue in applicant order walks the two tiers of names (fresh.c)
+ * side by side, each from the key on, and takes the first rows of both.
+ * The names table leads the join (CROSS JOIN), so each arm stops after
+ * :lim matches; the outer ORDER BY names ECACHE_ROW_COLUMNS by position
+ * (14 the name key, 1 the rowid). */
+static void
+tiered_by_name(char *sql, size_t len, const char *where, int has_key, const char *cmp,
+	       const char *dir)
+{
+	static const char arm[] =
+		"SELECT * FROM (SELECT " ECACHE_ROW_COLUMNS " FROM %s n CROSS JOIN dossiers d"
+		" ON d.rid = n.rid WHERE (%s)%s ORDER BY n.name_key %s, n.rid %s LIMIT :lim)";
+	char after[64] = "", one[700], two[700];
+
+	if (has_key)
+		snprintf(after, sizeof after, " AND (n.name_key, n.rid) %s (:k, :r)", cmp);
+	snprintf(one, sizeof one, arm, "names", where, after, dir, dir);
+	snprintf(two, sizeof two, arm, "names_fresh", where, after, dir, dir);
+	snprintf(sql, len, "%s UNION ALL %s ORDER BY 14 %s, 1 %s LIMIT :lim", one, two, dir, dir);
+}
+
 static int
 window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key,
        int limit, int before, ecache_rows *out)
 {
-	char sql[1024];
+	char sql[1600];
 	sqlite3_stmt *st = NULL;
 	int base = sort & 0xff, desc = (sort & ECACHE_SORT_DESC) != 0;
 	int scan_asc = desc == before;	/* forward-ascending or backward-descending */
@@ -317,7 +338,7 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 		if (ready < 0)
 			return -1;
 		arrival = !ready;
-		if (ready)
+		if (ready && ecache_sort_index_name(base))
 			snprintf(hint, sizeof hint, " INDEXED BY %s", ecache_sort_index_name(base));
 	} else if (filter_index[q])
 		snprintf(hint, sizeof hint, " INDEXED BY %s", filter_index[q]);
@@ -330,9 +351,12 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 			snprintf(after, sizeof after, " AND (%s, d.rowid) %s (:k, :r)", col, cmp);
 		snprintf(order, sizeof order, "%s %s, d.rowid %s", col, dir, dir);
 	}
-	snprintf(sql, sizeof sql,
-		 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s ORDER BY %s LIMIT :lim",
-		 hint, queue_where[q], after, order);
+	if (size > c->dense_queue && base == ECACHE_SORT_APPLICANT)
+		tiered_by_name(sql, sizeof sql, queue_where[q], has_key, cmp, dir);
+	else
+		snprintf(sql, sizeof sql,
+			 "SELECT " ECACHE_ROW_COLUMNS " FROM dossiers d%s WHERE (%s)%s"
+			 " ORDER BY %s LIMIT :lim", hint, queue_where[q], after, order);
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		ecache_sqlerr(c, "queue window");
 		return -1;

@@ -141,6 +141,65 @@ static const migration_step cache_steps[] = {
 	  " WHERE state IN (" ECACHE_OVERDUE_STATES ");"
 	  "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 8);"
 	},
+	/* v6: the two indexes whose keys are random, the dossier id and the
+	 * applicant's sort key, become tables kept in two tiers (fresh.c).  A
+	 * page of 1,000 dossiers filed today into a million wrote some 1,100
+	 * pages of the id index and 1,400 of the name index, a page per new
+	 * row each: the new keys land all over trees much bigger than the
+	 * page.  Now a new row's keys go into a small "fresh" table, where
+	 * they share a few hundred pages, and the cache's thread merges them
+	 * into the big table in key order, many keys to a page.
+	 *
+	 * An index on the table cannot be split that way (the tier of a row
+	 * would have to be a column of it, and moving the row to the other
+	 * tier would rewrite its page), so the id loses its UNIQUE index,
+	 * which only a new table can drop: the table is copied, rowids and
+	 * all (the search index and keyset positions use them).
+	 *
+	 * And the search index no longer merges its segments inside each
+	 * commit (automerge 0): that was half of what such a page wrote.  The
+	 * cache's thread merges them after pages, eight at a time as before
+	 * (usermerge 8; search.c). */
+	{ 6,
+	  "CREATE TABLE dossiers_v6("
+	  " rid INTEGER PRIMARY KEY,"
+	  " id TEXT NOT NULL,"
+	  " code TEXT NOT NULL,"
+	  " version INTEGER NOT NULL,"
+	  " full INTEGER NOT NULL,"
+	  " s_state INTEGER NOT NULL, s_assignee TEXT, s_due_at INTEGER NOT NULL,"
+	  " state INTEGER NOT NULL, assignee_id TEXT, due_at INTEGER NOT NULL,"
+	  " agency_id TEXT, procedure_id TEXT, procedure_name TEXT,"
+	  " applicant_name TEXT, applicant_kind TEXT, subject TEXT,"
+	  " name_key BLOB NOT NULL,"
+	  " recv_at INTEGER NOT NULL,"
+	  " supplement_count INTEGER NOT NULL,"
+	  " pending INTEGER NOT NULL DEFAULT 0,"
+	  " conflict INTEGER NOT NULL DEFAULT 0,"
+	  " json TEXT NOT NULL);"
+	  "INSERT INTO dossiers_v6 SELECT * FROM dossiers;"
+	  "DROP TABLE dossiers;"
+	  "ALTER TABLE dossiers_v6 RENAME TO dossiers;"
+	  "CREATE INDEX dossiers_due ON dossiers(due_at);"
+	  "CREATE INDEX dossiers_recv ON dossiers(recv_at);"
+	  "CREATE INDEX dossiers_code ON dossiers(code);"
+	  "CREATE INDEX dossiers_unsent ON dossiers(pending, conflict)"
+	  " WHERE pending > 0 OR conflict > 0;"
+	  "CREATE INDEX dossiers_state ON dossiers(state);"
+	  "CREATE INDEX dossiers_open_due ON dossiers(due_at)"
+	  " WHERE state IN (" ECACHE_OVERDUE_STATES ");"
+	  "CREATE INDEX dossiers_assignee ON dossiers(assignee_id, state);"
+	  "CREATE TABLE ids(id TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID;"
+	  "CREATE TABLE ids_fresh(id TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID;"
+	  "CREATE TABLE names(name_key BLOB NOT NULL, rid INTEGER NOT NULL,"
+	  " PRIMARY KEY(name_key, rid)) WITHOUT ROWID;"
+	  "CREATE TABLE names_fresh(name_key BLOB NOT NULL, rid INTEGER NOT NULL,"
+	  " PRIMARY KEY(name_key, rid)) WITHOUT ROWID;"
+	  "INSERT INTO ids SELECT id, rid FROM dossiers ORDER BY id;"
+	  "INSERT INTO names SELECT name_key, rid FROM dossiers ORDER BY name_key, rid;"
+	  "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 0);"
+	  "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('usermerge', 8);"
+	},
 };
 
 static const migration_step outbox_steps[] = {

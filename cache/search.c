@@ -104,3 +104,22 @@ cleanup:
 	free(query);
 	return result;
 }
+
+/* One share of the search index's merging, on any connection to the file.
+ * Schema v6 turned FTS5's own merging off: it ran inside each commit and
+ * was half of what a page of new dossiers wrote.  The cache's thread calls
+ * this after pages instead (checkpoint.c).  A merge joins the segments of
+ * a level once it holds `usermerge` (8) of them and writes about 256 pages
+ * per call; FTS5's crisis merge still bounds a level at 16 segments if the
+ * thread falls behind.  1 when there was work, 0 when none is left, -1 on
+ * error; FTS5 changes the total change count by 2 or more when it worked. */
+int
+ecache_search_merge_step(sqlite3 *db)
+{
+	sqlite3_int64 before = sqlite3_total_changes64(db);
+
+	if (sqlite3_exec(db, "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('merge', 256)",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return sqlite3_total_changes64(db) - before >= 2;
+}

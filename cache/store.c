@@ -333,6 +333,7 @@ ecache_open_path(const char *path, char *err, size_t errlen)
 	c->dense_queue = 5000;
 	/* below it the sort indexes fit the page cache and cost little */
 	c->bulk_min = 50000;
+	c->fresh_merge_at = 10000;
 	egov_calendar_init(&c->cal);
 	c->path = strdup(path);
 	c->outbox_path = malloc(strlen(path) + sizeof ".outbox.db");

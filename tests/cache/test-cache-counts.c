@@ -336,6 +336,10 @@ test_counters_built_by_migration(void **state)
 		"CREATE INDEX dossiers_state_due ON dossiers(state, due_at);"
 		"CREATE INDEX dossiers_assignee ON dossiers(assignee_id, state, due_at);"
 		"CREATE INDEX dossiers_state_recv ON dossiers(state, recv_at);"
+		/* v6's lookups back in the table (its UNIQUE id as an index) */
+		"DROP TABLE ids; DROP TABLE ids_fresh; DROP TABLE names; DROP TABLE names_fresh;"
+		"CREATE UNIQUE INDEX dossiers_id ON dossiers(id);"
+		"CREATE INDEX dossiers_name ON dossiers(name_key);"
 		"PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	fx_reopen(f);

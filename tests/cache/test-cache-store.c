@@ -125,10 +125,18 @@ migrate_from(int v)
 	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
 			       "('dossiers_state', 'dossiers_open_due', 'dossiers_assignee')") == 3);
 	assert_true(pragma_int(db, "SELECT count(*) FROM pragma_index_info('dossiers_assignee')") == 2);
-	/* v5: the open dossiers' due index keyed on the due date alone, and
-	 * the search index merges eight segments at a time */
+	/* v5: the open dossiers' due index keyed on the due date alone */
 	assert_true(pragma_int(db, "SELECT count(*) FROM pragma_index_info('dossiers_open_due')") == 1);
-	assert_true(pragma_int(db, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'") == 8);
+	/* v6: ids and names in two tiers of tables, the id no longer an
+	 * index of the table; the search index merged by the cache's thread,
+	 * eight segments at a time */
+	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+			       "('ids', 'ids_fresh', 'names', 'names_fresh')") == 4);
+	assert_true(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'dossiers'"
+			       " AND (sql LIKE '%UNIQUE%' OR name LIKE 'sqlite_autoindex%'"
+			       " OR name = 'dossiers_name')") == 0);
+	assert_true(pragma_int(db, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'") == 0);
+	assert_true(pragma_int(db, "SELECT v FROM dossier_fts_config WHERE k = 'usermerge'") == 8);
 	sqlite3_close(db);
 	l = ecache_get_agencies(f->c);
 	if (v > 0) {
