@@ -264,6 +264,7 @@ open_connection(ecache *c, char *err, size_t errlen)
 {
 	char sql[4200];
 	char *q;
+	int was;
 
 	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -303,6 +304,7 @@ open_connection(ecache *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", c->path, c->errmsg);
 		return -1;
 	}
+	was = ecache_schema_version(c->db, "main");
 	if (ecache_schema_migrate(c->db, "main", ECACHE_DB_CACHE, ECACHE_MAIN_VERSION,
 				  err, errlen) < 0 ||
 	    ecache_schema_migrate(c->db, "ob", ECACHE_DB_OUTBOX, ECACHE_OUTBOX_VERSION,
@@ -313,6 +315,14 @@ open_connection(ecache *c, char *err, size_t errlen)
 	 * all in memory too (90 MB; in a temporary file it is the page
 	 * cache's worth). */
 	if (ecache_exec(c, "PRAGMA temp_store = MEMORY") < 0) {
+		snprintf(err, errlen, "%s: %s", c->path, c->errmsg);
+		return -1;
+	}
+	/* A migration of a big cache leaves its whole copy in the log (v6
+	 * copies the table): copy it back now, while the person waits for the
+	 * upgrade anyway, rather than in the first page's commit. */
+	if (was > 0 && was < ECACHE_MAIN_VERSION &&
+	    ecache_exec(c, "PRAGMA main.wal_checkpoint(TRUNCATE)") < 0) {
 		snprintf(err, errlen, "%s: %s", c->path, c->errmsg);
 		return -1;
 	}
