@@ -19,8 +19,11 @@
 #include "internal.h"
 #include "vntext.h"
 
-#define OPEN_STATUSES "0,1,2"		/* queued, in flight, retry */
-#define STUCK_STATUSES "4,5"		/* conflict, failed */
+/* Outbox rows still open (queued, in flight, retry) or stuck (conflict,
+ * failed): all but done (3) and discarded (6).  Two values, so SQLite
+ * compares rather than build a temporary table per run, for every
+ * dossier a page stores. */
+#define OPEN_OR_STUCK "status NOT IN (3, 6)"
 
 static char *
 fold(const char *s)
@@ -121,8 +124,7 @@ int
 ecache_dossier_has_outbox(ecache *c, const char *id)
 {
 	sqlite3_stmt *st = ecache_stmt(c,
-		"SELECT 1 FROM ob.outbox WHERE dossier_id = ?1 AND status IN ("
-		OPEN_STATUSES "," STUCK_STATUSES ") LIMIT 1");
+		"SELECT 1 FROM ob.outbox WHERE dossier_id = ?1 AND " OPEN_OR_STUCK " LIMIT 1");
 	int rc;
 
 	if (!st)

@@ -40,8 +40,8 @@ static const char *const queue_where[ECACHE_Q_COUNT] = {
 	"d.state = 0",
 	"d.state = 1",
 	"d.state = 3",
-	"d.state IN (" ECACHE_OVERDUE_STATES ") AND d.due_at >= :now AND d.due_at < :soon",
-	"d.state IN (" ECACHE_OVERDUE_STATES ") AND d.due_at < :now",
+	ECACHE_OVERDUE_WHERE("d.state") " AND d.due_at >= :now AND d.due_at < :soon",
+	ECACHE_OVERDUE_WHERE("d.state") " AND d.due_at < :now",
 	"d.state = 5",
 	"d.state = 3 AND d.supplement_count > 0",
 	"d.state = 4",
@@ -180,8 +180,8 @@ count_due_between(ecache *c, long long lo, long long hi)
 {
 	static const char *const exact_sql =
 		"SELECT count(*) FROM dossiers INDEXED BY dossiers_open_due"
-		" WHERE state IN (" ECACHE_OVERDUE_STATES ") "
-		"AND due_at >= :lo AND due_at < :hi";
+		" WHERE " ECACHE_OVERDUE_WHERE("state")
+		" AND due_at >= :lo AND due_at < :hi";
 	static const char *const days_sql =
 		"SELECT coalesce(sum(n), 0) FROM due_counts WHERE day >= :lo AND day < :hi";
 	long long first = lo >= 0 ? (lo + DAY_S - 1) / DAY_S : 0;	/* first whole day */

@@ -159,7 +159,11 @@ static const migration_step cache_steps[] = {
 	 * And the search index no longer merges its segments inside each
 	 * commit (automerge 0): that was half of what such a page wrote.  The
 	 * cache's thread merges them after pages, eight at a time as before
-	 * (usermerge 8; search.c). */
+	 * (usermerge 8; search.c).
+	 *
+	 * dossiers_open_due's condition is written without an IN list
+	 * (ECACHE_OVERDUE_WHERE), which SQLite evaluated through a temporary
+	 * table for every row a page inserted or moved. */
 	{ 6,
 	  "CREATE TABLE dossiers_v6("
 	  " rid INTEGER PRIMARY KEY,"
@@ -187,7 +191,7 @@ static const migration_step cache_steps[] = {
 	  " WHERE pending > 0 OR conflict > 0;"
 	  "CREATE INDEX dossiers_state ON dossiers(state);"
 	  "CREATE INDEX dossiers_open_due ON dossiers(due_at)"
-	  " WHERE state IN (" ECACHE_OVERDUE_STATES ");"
+	  " WHERE " ECACHE_OVERDUE_WHERE("state") ";"
 	  "CREATE INDEX dossiers_assignee ON dossiers(assignee_id, state);"
 	  "CREATE TABLE ids(id TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID;"
 	  "CREATE TABLE ids_fresh(id TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID;"

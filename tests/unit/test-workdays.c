@@ -98,12 +98,35 @@ static void due_dates_follow_cutoffs(void **state)
 	egov_calendar_release(&cal);
 }
 
+/* RFC 3339 in Hải Phòng's offset, and back, before 1970 too. */
+static void times_format_and_parse_back(void **state)
+{
+	char buf[26];
+	long long t;
+	time_t back;
+
+	(void)state;
+	egov_time_format(0, buf);
+	assert_string_equal(buf, "1970-01-01T07:00:00+07:00");
+	egov_time_format(-1, buf);
+	assert_string_equal(buf, "1970-01-01T06:59:59+07:00");
+	egov_time_format(1764000000, buf);
+	assert_string_equal(buf, "2025-11-24T23:00:00+07:00");
+	for (t = -400LL * 86400; t < 4000000000LL; t += 37LL * 86400 + 3607) {
+		egov_time_format((time_t)t, buf);
+		assert_int_equal(strlen(buf), 25);
+		assert_int_equal(egov_time_parse(buf, &back), 0);
+		assert_int_equal((long long)back, t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(civil_dates_round_trip),
 		cmocka_unit_test(holidays_and_swapped_saturdays),
 		cmocka_unit_test(due_dates_follow_cutoffs),
+		cmocka_unit_test(times_format_and_parse_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
