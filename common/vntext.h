@@ -20,6 +20,9 @@ char *vn_nfc(const char *s);
 
 /* The search form: lower case, no diacritics, đ -> d, NFC.  Caller frees. */
 char *vn_fold(const char *s);
+/* The same through utf8proc whole, without vn_fold()'s table of the Latin
+ * ranges: for the test that holds the two equal. */
+char *vn_fold_unicode(const char *s);
 
 /* A byte string whose memcmp() order is Vietnamese alphabetical order.  It
  * may contain NUL bytes: *len receives its length.  Caller frees. */
