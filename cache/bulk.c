@@ -65,7 +65,7 @@ ecache_sort_index_ready(ecache *c, int sort)
 	if ((unsigned)sort >= ECACHE_SORT_COUNT)
 		return 0;
 	if (!sort_indexes[sort].name)
-		return 1;
+		return (r = ecache_names_stale(c)) < 0 ? -1 : !r;
 	st = ecache_stmt(c, "SELECT count(*) FROM main.sqlite_schema"
 			    " WHERE type = 'index' AND name = ?1");
 	if (!st)
@@ -126,7 +126,59 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
 		if (ecache_exec(c, sql) < 0)
 			return -1;
 	}
-	return 0;
+	/* The applicant order is two tables (fresh.c) whose merging would
+	 * fall behind pages that come back to back; they are made whole
+	 * again at the end instead, like an index.  The search index merges
+	 * inside each commit meanwhile, as FTS5 does by itself. */
+	if ((r = ecache_names_stale(c)) != 0)
+		return r < 0 ? -1 : 0;
+	return ecache_exec(c, "DELETE FROM names; DELETE FROM names_fresh;"
+			   "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 8);"
+			   "INSERT OR REPLACE INTO meta(key, value) VALUES ('names_stale', '1');");
+}
+
+int
+ecache_names_stale(ecache *c)
+{
+	char v[8];
+	int r = ecache_meta_get(c, "names_stale", v, sizeof v);
+
+	return r < 0 ? -1 : r > 0 && strcmp(v, "1") == 0;
+}
+
+/* The names table made whole from the dossiers, sorted once, and the
+ * search index handed back to the cache's thread; in one transaction. */
+static int
+names_build(sqlite3 *db)
+{
+	static const char sql[] =
+		"BEGIN IMMEDIATE;"
+		"DELETE FROM names; DELETE FROM names_fresh;"
+		"INSERT INTO names SELECT name_key, rid FROM dossiers ORDER BY name_key, rid;"
+		"INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 0);"
+		"DELETE FROM meta WHERE key = 'names_stale';"
+		"COMMIT;";
+
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* ecache_names_stale() on a bare connection (the thread's). */
+static int
+names_stale_on(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int r = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT value = '1' FROM meta WHERE key = 'names_stale'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		int rc = sqlite3_step(st);
+		r = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return r;
 }
 
 /* Build every missing sort index on `db`, each in a transaction of its own,
@@ -146,8 +198,11 @@ ecache_sort_indexes_build(sqlite3 *db)
 			 "PRAGMA cache_spill = -2048", NULL, NULL, NULL) != SQLITE_OK)
 		goto cleanup;
 	for (s = 0; s < ECACHE_SORT_COUNT; s++) {
-		if (!sort_indexes[s].create)
+		if (!sort_indexes[s].create) {
+			if (names_stale_on(db) > 0 && names_build(db) < 0)
+				goto cleanup;
 			continue;
+		}
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			goto cleanup;
 		if (sqlite3_exec(db, sort_indexes[s].create, NULL, NULL, NULL) != SQLITE_OK ||

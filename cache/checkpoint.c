@@ -72,6 +72,7 @@ struct ecache_checkpointer {
 	int merge_wanted, merging;	/* the search index's segments (search.c) */
 	int merge_fresh;		/* and the fresh keys (fresh.c) */
 	int hold;			/* no merging: the writer empties the log */
+	int last_job;			/* the kind of work done last (next_job) */
 	ecache_fresh_sweep *sweep;	/* where the thread's merging of them is */
 	int soft, hard;			/* frames; tests lower them */
 	unsigned long rounds;		/* finished, for waiters */
@@ -85,10 +86,32 @@ run_checkpoint(sqlite3 *db, const char *schema)
 	(void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
+enum { JOB_NONE, JOB_CHECKPOINT, JOB_FRESH, JOB_SEARCH, JOB_KINDS };
+
+/* The kind of work due after the one done last, round the three kinds;
+ * JOB_NONE when none is.  Called with the mutex held. */
+static int
+next_job(ecache_checkpointer *k)
+{
+	int i;
+
+	for (i = 1; i < JOB_KINDS; i++) {
+		int job = (k->last_job + i - 1) % (JOB_KINDS - 1) + 1;
+		if ((job == JOB_CHECKPOINT && k->wanted) ||
+		    (job == JOB_FRESH && k->merge_fresh && !k->hold) ||
+		    (job == JOB_SEARCH && k->merge_wanted && !k->hold)) {
+			k->last_job = job;
+			return job;
+		}
+	}
+	return JOB_NONE;
+}
+
 static void *
 checkpointer_main(void *arg)
 {
 	ecache_checkpointer *k = arg;
+	int job;
 
 	pthread_mutex_lock(&k->mu);
 	for (;;) {
@@ -112,16 +135,24 @@ checkpointer_main(void *arg)
 			pthread_cond_broadcast(&k->done);
 			continue;
 		}
-		if ((k->merge_wanted || k->merge_fresh) && !k->wanted && !k->hold) {
-			int fresh = k->merge_fresh, r;
+		/* Checkpoints, fresh-key sweeps and search merges take turns.
+		 * Past the soft limit every commit asks for a round, and a log
+		 * that two writers keep adding to never starts over: with a
+		 * fixed order the first job would starve the others for a whole
+		 * first sync (the fresh tables grew, and FTS5 fell back to
+		 * merging inside the console's commits). */
+		job = next_job(k);
+		if (job == JOB_FRESH || job == JOB_SEARCH) {
+			int r;
 			k->merging = 1;
 			pthread_mutex_unlock(&k->mu);
-			r = fresh ? ecache_fresh_sweep_step(k->db, k->sweep, ECACHE_FRESH_CHUNK)
-				  : ecache_search_merge_step(k->db);
+			r = job == JOB_FRESH
+				? ecache_fresh_sweep_step(k->db, k->sweep, ECACHE_FRESH_CHUNK)
+				: ecache_search_merge_step(k->db);
 			pthread_mutex_lock(&k->mu);
 			k->merging = 0;
 			/* done, or failed (a full disk): the next page asks again */
-			if (r <= 0 && fresh)
+			if (r <= 0 && job == JOB_FRESH)
 				k->merge_fresh = 0;
 			else if (r <= 0)
 				k->merge_wanted = 0;

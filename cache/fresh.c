@@ -48,15 +48,21 @@ static const struct tier {
 #define N_TIERS (int)(sizeof tiers / sizeof tiers[0])
 
 /* The keys of a new or renamed dossier go to the fresh tables; a removed
- * one's leave both (dossiers.c, inside its transaction). */
+ * one's leave both (dossiers.c, inside its transaction).  During a big
+ * first sync (bulk.c) nothing merges in the background, so an id goes
+ * straight to the main table, and names are left out: the build at the
+ * end of the sync makes the names table whole from the dossiers. */
 int
 ecache_fresh_add(ecache *c, long long rid, const char *id, const void *name_key, int keylen)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, bulk = ecache_names_stale(c);
 
+	if (bulk < 0)
+		return -1;
 	if (id) {
-		if (!(st = ecache_stmt(c, "INSERT INTO ids_fresh(id, rid) VALUES (?1, ?2)")))
+		if (!(st = ecache_stmt(c, bulk ? "INSERT INTO ids(id, rid) VALUES (?1, ?2)"
+					       : "INSERT INTO ids_fresh(id, rid) VALUES (?1, ?2)")))
 			return -1;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, rid);
@@ -65,6 +71,8 @@ ecache_fresh_add(ecache *c, long long rid, const char *id, const void *name_key,
 		if (rc != SQLITE_DONE)
 			return ecache_sqlerr(c, "id lookup");
 	}
+	if (bulk)
+		return 0;
 	if (!(st = ecache_stmt(c, "INSERT INTO names_fresh(name_key, rid) VALUES (?1, ?2)")))
 		return -1;
 	sqlite3_bind_blob(st, 1, name_key, keylen, SQLITE_STATIC);
@@ -297,10 +305,14 @@ int
 ecache_fresh_page_end(ecache *c)
 {
 	long long n = ecache_fresh_size(c->db);
-	int fresh_due = n >= c->fresh_merge_at, r;
+	int fresh_due = n >= c->fresh_merge_at, r, bulk = ecache_names_stale(c);
 
 	if (n < 0)
 		return ecache_sqlerr(c, "counting fresh keys");
+	/* a big first sync: FTS5 merges inside the commits, the build at its
+	 * end does the rest (bulk.c) */
+	if (bulk)
+		return bulk < 0 ? -1 : 0;
 	if (ecache_checkpointer_merge(c, fresh_due) == 0)
 		return 0;
 	if (fresh_due && ecache_fresh_merge(c->db, ECACHE_FRESH_CHUNK) < 0)

@@ -185,6 +185,9 @@ int ecache_bulk_page_end(ecache *c);
 int ecache_sort_indexes_build(sqlite3 *db);
 const char *ecache_sort_index_name(int sort);
 int ecache_sort_index_ready(ecache *c, int sort);
+/* 1 while a big first sync leaves the applicant order out (fresh.c keeps
+ * no names meanwhile), 0 when not, -1 on error. */
+int ecache_names_stale(ecache *c);
 
 /* fresh.c: the id and name lookups in two tiers (schema v6).  _add,
  * _remove and _clear inside the caller's transaction; the merges on any

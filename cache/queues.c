@@ -351,7 +351,7 @@ window(ecache *c, ecache_queue q, const char *user_id, int sort, const char *key
 			snprintf(after, sizeof after, " AND (%s, d.rowid) %s (:k, :r)", col, cmp);
 		snprintf(order, sizeof order, "%s %s, d.rowid %s", col, dir, dir);
 	}
-	if (size > c->dense_queue && base == ECACHE_SORT_APPLICANT)
+	if (!arrival && size > c->dense_queue && base == ECACHE_SORT_APPLICANT)
 		tiered_by_name(sql, sizeof sql, queue_where[q], has_key, cmp, dir);
 	else
 		snprintf(sql, sizeof sql,

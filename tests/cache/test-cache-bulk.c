@@ -23,6 +23,10 @@
 
 #define PAGE 10
 
+static const char *const applicants[] = {
+	"Nguyễn Văn An", "Trần Thị Bình", "Lê Đức Anh", "Đặng Thu Hà",
+};
+
 /* Page `k` of a feed: PAGE dossiers numbered from k * PAGE, due dates in
  * the opposite order to their arrival, so arrival order and due order
  * differ. */
@@ -44,7 +48,7 @@ feed_page(int k, int more)
 		p->changes[i].op = EAPI_CHANGE_UPSERT;
 		p->changes[i].id = strdup(id);
 		p->changes[i].version = 1;
-		p->changes[i].dossier = fx_dossier(id, 1, "Nguyễn Văn An", EAPI_STATE_RECEIVED,
+		p->changes[i].dossier = fx_dossier(id, 1, applicants[at % 4], EAPI_STATE_RECEIVED,
 						   NULL, fx_now() + (time_t)(1000 - at) * 3600);
 	}
 	snprintf(cur, sizeof cur, "c%d", (k + 1) * PAGE);
@@ -91,6 +95,47 @@ index_sql(ecache *c)
 	return out;
 }
 
+static long long
+count_of(ecache *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(c->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The names (fresh.c) are left out during a big first sync and made whole
+ * at its end: the queue in applicant order then walks in the order SQLite
+ * sorts the table in, every row once both ways. */
+static void
+assert_names_whole(fx *f)
+{
+	char *seen[100];
+	size_t n, i;
+	sqlite3_stmt *st;
+
+	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names"),
+			 count_of(f->c, "SELECT count(*) FROM dossiers"));
+	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names_fresh"), 0);
+	assert_int_equal(count_of(f->c, "SELECT count(*) FROM meta WHERE key = 'names_stale'"), 0);
+	assert_int_equal(count_of(f->c, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
+			 0);
+	n = fx_walk_queue(f, ECACHE_Q_ACTIVE, ECACHE_SORT_APPLICANT, 7, seen, 100);
+	assert_int_equal(n, count_of(f->c, "SELECT count(*) FROM dossiers"));
+	assert_int_equal(sqlite3_prepare_v2(f->c->db, "SELECT id FROM dossiers ORDER BY name_key, rid",
+					    -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal(seen[i], (const char *)sqlite3_column_text(st, 0));
+		free(seen[i]);
+	}
+	sqlite3_finalize(st);
+}
+
 /* The active queue sorted by due date, walked both ways in windows of 7
  * (fx_walk_queue): every row once; the dossiers' numbers in the order
  * walked, "|"-joined. */
@@ -135,6 +180,14 @@ test_big_first_sync_goes_without_and_builds_them(void **state)
 	/* the third page takes it to 30, past 25 */
 	assert_int_equal(apply(f, feed_page(2, 1)), PAGE);
 	assert_int_equal(ecache_sorted(f->c), 0);
+	/* no names meanwhile, the ids straight in the main table, and FTS5
+	 * merging inside the commits */
+	assert_int_equal(count_of(f->c, "SELECT (SELECT count(*) FROM names) +"
+				  " (SELECT count(*) FROM names_fresh)"), 0);
+	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh"), 20);
+	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids"), 10);
+	assert_int_equal(count_of(f->c, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
+			 8);
 	order = walk(f);
 	assert_string_equal(order, "0|1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|"
 				   "23|24|25|26|27|28|29");
@@ -153,6 +206,7 @@ test_big_first_sync_goes_without_and_builds_them(void **state)
 		assert_string_equal(got, want);
 		free(got);
 	}
+	assert_names_whole(f);
 	order = walk(f);	/* due dates run opposite to arrival */
 	assert_string_equal(order, "49|48|47|46|45|44|43|42|41|40|39|38|37|36|35|34|33|32|31|"
 				   "30|29|28|27|26|25|24|23|22|21|20|19|18|17|16|15|14|13|12|"
