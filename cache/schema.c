@@ -29,25 +29,30 @@ typedef struct migration_step {
 	const char *sql;	/* unqualified; qualify() adds the schema */
 } migration_step;
 
+/* The dossiers table's columns after the id, as v1 made them; v6 copies
+ * the table with the same columns (only the id's UNIQUE goes). */
+#define DOSSIER_COLUMNS_AFTER_ID \
+	" code TEXT NOT NULL," \
+	" version INTEGER NOT NULL," \
+	" full INTEGER NOT NULL," \
+	" s_state INTEGER NOT NULL, s_assignee TEXT, s_due_at INTEGER NOT NULL," \
+	" state INTEGER NOT NULL, assignee_id TEXT, due_at INTEGER NOT NULL," \
+	" agency_id TEXT, procedure_id TEXT, procedure_name TEXT," \
+	" applicant_name TEXT, applicant_kind TEXT, subject TEXT," \
+	" name_key BLOB NOT NULL," \
+	" recv_at INTEGER NOT NULL," \
+	" supplement_count INTEGER NOT NULL," \
+	" pending INTEGER NOT NULL DEFAULT 0," \
+	" conflict INTEGER NOT NULL DEFAULT 0," \
+	" json TEXT NOT NULL);"
+
 static const migration_step cache_steps[] = {
 	{ 1,
 	  "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
 	  "CREATE TABLE dossiers("
 	  " rid INTEGER PRIMARY KEY,"
 	  " id TEXT NOT NULL UNIQUE,"
-	  " code TEXT NOT NULL,"
-	  " version INTEGER NOT NULL,"
-	  " full INTEGER NOT NULL,"
-	  " s_state INTEGER NOT NULL, s_assignee TEXT, s_due_at INTEGER NOT NULL,"
-	  " state INTEGER NOT NULL, assignee_id TEXT, due_at INTEGER NOT NULL,"
-	  " agency_id TEXT, procedure_id TEXT, procedure_name TEXT,"
-	  " applicant_name TEXT, applicant_kind TEXT, subject TEXT,"
-	  " name_key BLOB NOT NULL,"
-	  " recv_at INTEGER NOT NULL,"
-	  " supplement_count INTEGER NOT NULL,"
-	  " pending INTEGER NOT NULL DEFAULT 0,"
-	  " conflict INTEGER NOT NULL DEFAULT 0,"
-	  " json TEXT NOT NULL);"
+	  DOSSIER_COLUMNS_AFTER_ID
 	  "CREATE INDEX dossiers_state_due ON dossiers(state, due_at);"
 	  "CREATE INDEX dossiers_state_recv ON dossiers(state, recv_at);"
 	  "CREATE INDEX dossiers_due ON dossiers(due_at);"
@@ -168,19 +173,7 @@ static const migration_step cache_steps[] = {
 	  "CREATE TABLE dossiers_v6("
 	  " rid INTEGER PRIMARY KEY,"
 	  " id TEXT NOT NULL,"
-	  " code TEXT NOT NULL,"
-	  " version INTEGER NOT NULL,"
-	  " full INTEGER NOT NULL,"
-	  " s_state INTEGER NOT NULL, s_assignee TEXT, s_due_at INTEGER NOT NULL,"
-	  " state INTEGER NOT NULL, assignee_id TEXT, due_at INTEGER NOT NULL,"
-	  " agency_id TEXT, procedure_id TEXT, procedure_name TEXT,"
-	  " applicant_name TEXT, applicant_kind TEXT, subject TEXT,"
-	  " name_key BLOB NOT NULL,"
-	  " recv_at INTEGER NOT NULL,"
-	  " supplement_count INTEGER NOT NULL,"
-	  " pending INTEGER NOT NULL DEFAULT 0,"
-	  " conflict INTEGER NOT NULL DEFAULT 0,"
-	  " json TEXT NOT NULL);"
+	  DOSSIER_COLUMNS_AFTER_ID
 	  "INSERT INTO dossiers_v6 SELECT * FROM dossiers;"
 	  "DROP TABLE dossiers;"
 	  "ALTER TABLE dossiers_v6 RENAME TO dossiers;"

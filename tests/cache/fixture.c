@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "internal.h"
 
 fx *
 fx_new(void)
@@ -57,6 +58,19 @@ fx_free(fx *f)
 	if (system(cmd) != 0)
 		fprintf(stderr, "# could not remove %s\n", f->dir);
 	free(f);
+}
+
+long long
+fx_count(fx *f, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(f->c->db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 time_t

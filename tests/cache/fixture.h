@@ -29,6 +29,9 @@ void fx_put(fx *f, eapi_dossier *d);
  * way forth in reverse.  The ids, in order, go to seen (strdup'd, at most
  * max); their number is returned. */
 size_t fx_walk_queue(fx *f, ecache_queue q, int sort, int window, char **seen, size_t max);
+/* The first column of the first row of `sql` on the cache's connection
+ * (a count); -1 when there is none. */
+long long fx_count(fx *f, const char *sql);
 /* A fixed "now": Thursday 2025-03-13 10:00 in Hải Phòng. */
 time_t fx_now(void);
 

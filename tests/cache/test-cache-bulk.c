@@ -95,19 +95,6 @@ index_sql(ecache *c)
 	return out;
 }
 
-static long long
-count_of(ecache *c, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(c->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* The names (fresh.c) are left out during a big first sync and made whole
  * at its end: the queue in applicant order then walks in the order SQLite
  * sorts the table in, every row once both ways. */
@@ -118,14 +105,14 @@ assert_names_whole(fx *f)
 	size_t n, i;
 	sqlite3_stmt *st;
 
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names"),
-			 count_of(f->c, "SELECT count(*) FROM dossiers"));
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names_fresh"), 0);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM meta WHERE key = 'names_stale'"), 0);
-	assert_int_equal(count_of(f->c, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names"),
+			 fx_count(f, "SELECT count(*) FROM dossiers"));
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names_fresh"), 0);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM meta WHERE key = 'names_stale'"), 0);
+	assert_int_equal(fx_count(f, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
 			 0);
 	n = fx_walk_queue(f, ECACHE_Q_ACTIVE, ECACHE_SORT_APPLICANT, 7, seen, 100);
-	assert_int_equal(n, count_of(f->c, "SELECT count(*) FROM dossiers"));
+	assert_int_equal(n, fx_count(f, "SELECT count(*) FROM dossiers"));
 	assert_int_equal(sqlite3_prepare_v2(f->c->db, "SELECT id FROM dossiers ORDER BY name_key, rid",
 					    -1, &st, NULL), SQLITE_OK);
 	for (i = 0; i < n; i++) {
@@ -182,11 +169,11 @@ test_big_first_sync_goes_without_and_builds_them(void **state)
 	assert_int_equal(ecache_sorted(f->c), 0);
 	/* no names meanwhile, the ids straight in the main table, and FTS5
 	 * merging inside the commits */
-	assert_int_equal(count_of(f->c, "SELECT (SELECT count(*) FROM names) +"
+	assert_int_equal(fx_count(f, "SELECT (SELECT count(*) FROM names) +"
 				  " (SELECT count(*) FROM names_fresh)"), 0);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh"), 20);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids"), 10);
-	assert_int_equal(count_of(f->c, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids_fresh"), 20);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids"), 10);
+	assert_int_equal(fx_count(f, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
 			 8);
 	order = walk(f);
 	assert_string_equal(order, "0|1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|"

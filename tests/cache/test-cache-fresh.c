@@ -46,38 +46,25 @@ put_range(fx *f, int from, int to)
 	}
 }
 
-static long long
-count_of(ecache *c, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(c->db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* Each dossier's id and name key in exactly one tier, and nothing else
  * in either; and SQLite finds the file sound. */
 static void
-assert_tiers_agree(ecache *c)
+assert_tiers_agree(fx *f)
 {
-	long long n = count_of(c, "SELECT count(*) FROM dossiers");
+	long long n = fx_count(f, "SELECT count(*) FROM dossiers");
 
-	assert_int_equal(count_of(c, "SELECT count(*) FROM ids") +
-			 count_of(c, "SELECT count(*) FROM ids_fresh"), n);
-	assert_int_equal(count_of(c, "SELECT count(*) FROM names") +
-			 count_of(c, "SELECT count(*) FROM names_fresh"), n);
-	assert_int_equal(count_of(c, "SELECT count(*) FROM dossiers d WHERE"
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids") +
+			 fx_count(f, "SELECT count(*) FROM ids_fresh"), n);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names") +
+			 fx_count(f, "SELECT count(*) FROM names_fresh"), n);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM dossiers d WHERE"
 				  " (SELECT count(*) FROM ids WHERE id = d.id AND rid = d.rid) +"
 				  " (SELECT count(*) FROM ids_fresh WHERE id = d.id AND rid = d.rid) = 1"
 				  " AND (SELECT count(*) FROM names WHERE name_key = d.name_key"
 				  "      AND rid = d.rid) +"
 				  " (SELECT count(*) FROM names_fresh WHERE name_key = d.name_key"
 				  "      AND rid = d.rid) = 1"), n);
-	assert_int_equal(count_of(c, "SELECT count(*) FROM pragma_integrity_check"
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM pragma_integrity_check"
 				  " WHERE integrity_check <> 'ok'"), 0);
 }
 
@@ -110,7 +97,7 @@ assert_name_order(fx *f)
 
 	f->c->dense_queue = 5;
 	n = fx_walk_queue(f, ECACHE_Q_ALL, ECACHE_SORT_APPLICANT, 7, seen, 400);
-	assert_int_equal(n, count_of(f->c, "SELECT count(*) FROM dossiers"));
+	assert_int_equal(n, fx_count(f, "SELECT count(*) FROM dossiers"));
 	assert_int_equal(sqlite3_prepare_v2(f->c->db, "SELECT id FROM dossiers"
 					    " ORDER BY name_key, rid", -1, &st, NULL), SQLITE_OK);
 	for (i = 0; i < n; i++) {
@@ -132,8 +119,8 @@ test_new_keys_fresh_then_merged_in_chunks(void **state)
 
 	(void)state;
 	put_range(f, 0, 120);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh"), 120);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names_fresh"), 120);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids_fresh"), 120);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names_fresh"), 120);
 	assert_int_equal(ecache_fresh_size(f->c->db), 120);
 	assert_all_found(f, 0, 120);
 	assert_name_order(f);
@@ -143,8 +130,8 @@ test_new_keys_fresh_then_merged_in_chunks(void **state)
 	assert_non_null(sw);
 	while ((moved = ecache_fresh_sweep_step(f->c->db, sw, 50)) > 0) {
 		assert_true(moved <= 50);
-		assert_tiers_agree(f->c);
-		assert_true(count_of(f->c, "SELECT count(*) FROM ids_fresh WHERE id <"
+		assert_tiers_agree(f);
+		assert_true(fx_count(f, "SELECT count(*) FROM ids_fresh WHERE id <"
 				     " (SELECT max(id) FROM ids)") == 0);
 		steps++;
 	}
@@ -152,16 +139,16 @@ test_new_keys_fresh_then_merged_in_chunks(void **state)
 	assert_int_equal(steps, 6);
 	ecache_fresh_sweep_free(sw);
 	assert_int_equal(ecache_fresh_size(f->c->db), 0);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids"), 120);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids"), 120);
 	/* then new ones in the fresh tier beside the merged: both are found
 	 * and the applicant order interleaves them */
 	put_range(f, 120, 200);
-	before = count_of(f->c, "SELECT count(*) FROM ids");
+	before = fx_count(f, "SELECT count(*) FROM ids");
 	assert_int_equal(before, 120);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh"), 80);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids_fresh"), 80);
 	assert_all_found(f, 0, 200);
 	assert_name_order(f);
-	assert_tiers_agree(f->c);
+	assert_tiers_agree(f);
 	fx_free(f);
 }
 
@@ -186,13 +173,13 @@ test_sweep_goes_on_from_where_it_was(void **state)
 	while (ecache_fresh_sweep_step(f->c->db, sw, 10) > 0)
 		;
 	/* m01 came in behind the sweep: still fresh; m99 ahead of it: merged */
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh"), 1);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh WHERE id = 'm01'"), 1);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names_fresh"), 0);
-	assert_tiers_agree(f->c);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids_fresh"), 1);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids_fresh WHERE id = 'm01'"), 1);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names_fresh"), 0);
+	assert_tiers_agree(f);
 	/* and the next sweep starts from the lowest key */
 	assert_int_equal(ecache_fresh_sweep_step(f->c->db, sw, 10), 1);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM ids_fresh"), 0);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM ids_fresh"), 0);
 	ecache_fresh_sweep_free(sw);
 	fx_free(f);
 }
@@ -226,23 +213,23 @@ test_removal_and_rename_leave_no_key(void **state)
 	assert_int_equal(ecache_apply_changes(f->c, &p), 2);
 	for (i = 0; i < 2; i++)
 		assert_null(ecache_dossier_get(f->c, gone[i], NULL));
-	assert_tiers_agree(f->c);
+	assert_tiers_agree(f);
 	/* a merged dossier renamed: its new key is fresh, the old one gone */
 	d = fx_dossier("x7919", 2, "Lý Thị Yến", EAPI_STATE_RECEIVED, NULL, fx_now());
 	fx_put(f, d);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names_fresh n JOIN dossiers d"
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names_fresh n JOIN dossiers d"
 				  " ON d.rid = n.rid WHERE d.id = 'x7919'"), 1);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names n JOIN dossiers d"
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names n JOIN dossiers d"
 				  " ON d.rid = n.rid WHERE d.id = 'x7919'"), 0);
 	/* a change of state alone keeps the key where it is */
 	fx_put(f, fx_dossier("x5838", 2, names[2], EAPI_STATE_IN_PROGRESS, NULL, fx_now()));
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM names n JOIN dossiers d"
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM names n JOIN dossiers d"
 				  " ON d.rid = n.rid WHERE d.id = 'x5838'"), 1);
-	assert_tiers_agree(f->c);
+	assert_tiers_agree(f);
 	assert_name_order(f);
 	/* and dropping every dossier (410) empties all four tables */
 	assert_int_equal(ecache_drop_dossiers(f->c), 0);
-	assert_int_equal(count_of(f->c, "SELECT (SELECT count(*) FROM ids) +"
+	assert_int_equal(fx_count(f, "SELECT (SELECT count(*) FROM ids) +"
 				  " (SELECT count(*) FROM ids_fresh) + (SELECT count(*) FROM names) +"
 				  " (SELECT count(*) FROM names_fresh)"), 0);
 	fx_free(f);
@@ -288,8 +275,8 @@ test_page_asks_the_thread_to_merge(void **state)
 	 * that found 50 or more; closing at once waits for the sweep asked */
 	fx_reopen(f);
 	assert_true(ecache_fresh_size(f->c->db) < 50);
-	assert_true(count_of(f->c, "SELECT count(*) FROM ids") >= 60);
-	assert_tiers_agree(f->c);
+	assert_true(fx_count(f, "SELECT count(*) FROM ids") >= 60);
+	assert_tiers_agree(f);
 	assert_name_order(f);
 	fx_free(f);
 }
@@ -305,7 +292,7 @@ test_search_segments_merged_by_thread(void **state)
 	int k;
 
 	(void)state;
-	assert_int_equal(count_of(f->c, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
+	assert_int_equal(fx_count(f, "SELECT v FROM dossier_fts_config WHERE k = 'automerge'"),
 			 0);
 	for (k = 0; k < 24; k++) {
 		eapi_change_page p;
@@ -324,12 +311,12 @@ test_search_segments_merged_by_thread(void **state)
 		eapi_dossier_free(ch.dossier);
 		ecache_checkpointer_drain(f->c);
 		/* eight to a level at most before they are merged */
-		assert_true(count_of(f->c, "SELECT count(DISTINCT segid) FROM dossier_fts_idx") <= 8);
+		assert_true(fx_count(f, "SELECT count(DISTINCT segid) FROM dossier_fts_idx") <= 8);
 	}
 	ecache_rows_init(&r);
 	assert_int_equal(ecache_search(f->c, "nguyen van an", 50, &r), 3);
 	ecache_rows_release(&r);
-	assert_int_equal(count_of(f->c, "SELECT count(*) FROM pragma_integrity_check"
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM pragma_integrity_check"
 				  " WHERE integrity_check <> 'ok'"), 0);
 	fx_free(f);
 }
