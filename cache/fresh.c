@@ -22,10 +22,12 @@
  * applicant walks both and merges them (queues.c).  When either fresh
  * table holds c->fresh_merge_at keys, the page that found it so asks the
  * cache's thread (checkpoint.c) to merge: a sweep over each fresh table,
- * `chunk` keys at a time, each chunk a transaction of its own, so a page or an action
- * waits for one chunk at most.  Without the thread the page merges
- * itself.  Nothing is lost if a merge stops half way: a key is in one
- * table or the other in every committed state.
+ * `chunk` keys at a time, each chunk a transaction of its own, so a page
+ * or an action waits for one chunk at most.  Without the thread the page
+ * merges itself.  Nothing is lost if a merge stops half way: a key is in
+ * one table or the other in every committed state.  The same page end
+ * asks for the search index's merging (search.c), which FTS5 no longer
+ * does inside each commit.
  */
 #include "config.h"
 
