@@ -132,18 +132,30 @@ ecache_bulk_page_begin(ecache *c, const eapi_change_page *page)
 	 * inside each commit meanwhile, as FTS5 does by itself. */
 	if ((r = ecache_names_stale(c)) != 0)
 		return r < 0 ? -1 : 0;
-	return ecache_exec(c, "DELETE FROM names; DELETE FROM names_fresh;"
-			   "INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 8);"
-			   "INSERT OR REPLACE INTO meta(key, value) VALUES ('names_stale', '1');");
+	if (ecache_exec(c, "DELETE FROM names; DELETE FROM names_fresh;"
+			"INSERT INTO dossier_fts(dossier_fts, rank) VALUES ('automerge', 8);"
+			"INSERT OR REPLACE INTO meta(key, value) VALUES ('names_stale', '1');") < 0)
+		return -1;
+	c->names_stale_tx = 1;
+	return 0;
 }
 
+/* Read once per transaction: every stored dossier asks (fresh.c), and
+ * inside a write transaction no other connection can change it. */
 int
 ecache_names_stale(ecache *c)
 {
 	char v[8];
-	int r = ecache_meta_get(c, "names_stale", v, sizeof v);
+	int r;
 
-	return r < 0 ? -1 : r > 0 && strcmp(v, "1") == 0;
+	if (c->tx_depth > 0 && c->names_stale_tx >= 0)
+		return c->names_stale_tx;
+	if ((r = ecache_meta_get(c, "names_stale", v, sizeof v)) < 0)
+		return -1;
+	r = r > 0 && strcmp(v, "1") == 0;
+	if (c->tx_depth > 0)
+		c->names_stale_tx = r;
+	return r;
 }
 
 /* The names table made whole from the dossiers, sorted once, and the

@@ -41,6 +41,7 @@ struct ecache {
 	int dense_queue;		/* queues.c: above it, walk the sort index */
 	long long bulk_min;		/* bulk.c: a first sync past it drops them */
 	long long fresh_merge_at;	/* fresh.c: fresh keys that start a merge */
+	int names_stale_tx;		/* bulk.c: names_stale in this transaction; -1 unread */
 	int tx_depth, tx_failed;
 	/* counts.c: counter differences of the open transaction */
 	struct ecache_count_slot *count_slots;

@@ -172,6 +172,7 @@ ecache_begin(ecache *c)
 	if (c->tx_depth++ > 0)
 		return 0;
 	c->tx_failed = 0;
+	c->names_stale_tx = -1;
 	if (ecache_exec(c, "BEGIN IMMEDIATE") < 0) {
 		c->tx_depth = 0;
 		return -1;
@@ -343,6 +344,7 @@ ecache_open_path(const char *path, char *err, size_t errlen)
 	c->dense_queue = 5000;
 	/* below it the sort indexes fit the page cache and cost little */
 	c->bulk_min = 50000;
+	c->names_stale_tx = -1;
 	c->fresh_merge_at = 10000;
 	egov_calendar_init(&c->cal);
 	c->path = strdup(path);
