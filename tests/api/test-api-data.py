@@ -27,8 +27,8 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
+import egovtest
 import tap
 from responder import Responder
 
@@ -63,7 +63,7 @@ CERTS = {}
 def make_certs():
     """Two self-signed certificates made with openssl: one for 127.0.0.1
     and one for another host name, each its own CA file."""
-    d = tempfile.mkdtemp(prefix="egov-api-tls-")
+    d = egovtest.tempdir("egov-api-tls-")
     for name, san in (("good", "IP:127.0.0.1"), ("wronghost", "DNS:wrong.example")):
         cert, key = os.path.join(d, name + ".pem"), os.path.join(d, name + ".key")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
@@ -117,7 +117,7 @@ def check_requests(case, recorded):
 def run_case(path):
     with open(path, encoding="utf-8") as f:
         case = json.load(f)
-    tmp = tempfile.mkdtemp(prefix="egov-api-")
+    tmp = egovtest.tempdir("egov-api-")
     for name, content in case.get("prefiles", {}).items():
         with open(os.path.join(tmp, name), "w") as f:
             f.write(content)

@@ -1,6 +1,7 @@
 """Helpers for integration and end-to-end tests: a real egov-sim on a free
 loopback port, real HTTP to it, and the real egov binary with its own
 XDG folders.  Nothing here mocks anything."""
+import atexit
 import http.client
 import json
 import os
@@ -22,9 +23,27 @@ WRAPPER = shlex.split(os.environ.get("EGOV_WRAPPER", ""))
 _seeded = {}
 
 
+_made = []
+
+
 def tempdir(prefix="egov-test-"):
+    """A folder of the test's own, removed when the test process ends
+    unless a test failed (tap.main sets EGOV_KEEP_TMP then: the logs in it
+    say why) or EGOV_KEEP_TMP is set by hand.  A CI run made some forty of
+    them and left them all behind."""
     d = tempfile.mkdtemp(prefix=prefix)
+    _made.append(d)
     return d
+
+
+@atexit.register
+def _remove_tempdirs():
+    if os.environ.get("EGOV_KEEP_TMP"):
+        if _made:
+            print("# kept for a look: " + " ".join(_made), flush=True)
+        return
+    for d in _made:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 class Sim:

@@ -6,6 +6,7 @@ failed check makes it "not ok" with the traceback as a diagnostic, and
 ``tap.skip("why")`` inside one marks it skipped.  Several checks can be made
 inside one test with ``check(cond, what)``; the first failure fails the test.
 """
+import os
 import sys
 import traceback
 
@@ -62,4 +63,6 @@ def main(namespace, order=None):
     finally:
         if teardown:
             teardown()
+    if failed:
+        os.environ["EGOV_KEEP_TMP"] = "1"	# egovtest keeps its folders
     sys.exit(1 if failed else 0)

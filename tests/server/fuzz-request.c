@@ -49,10 +49,22 @@ static int roundtrip(const char *req, size_t len, char *out, size_t outlen)
 	return (int)got;
 }
 
+static char path[] = "/tmp/egov-fuzz-XXXXXX";
+
+/* The seeded city's folder goes when the fuzzer exits (each run made one
+ * and left it behind). */
+static void remove_workdir(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", path);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char path[] = "/tmp/egov-fuzz-XXXXXX";
 	sim_seed_opts so = { 1, 200, 0 };
 	char err[256], dbpath[128], resp[8192], req[512];
 	int created;
@@ -62,6 +74,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc; (void)argv;
 	if (!mkdtemp(path))
 		abort();
+	atexit(remove_workdir);
 	snprintf(dbpath, sizeof(dbpath), "%s/sim.db", path);
 	srv.db_path = dbpath;
 	srv.token_ttl = 3600;
