@@ -306,15 +306,16 @@ ecache_fresh_merge(sqlite3 *db, int chunk)
 int
 ecache_fresh_page_end(ecache *c)
 {
-	long long n = ecache_fresh_size(c->db);
-	int fresh_due = n >= c->fresh_merge_at, r, bulk = ecache_names_stale(c);
+	long long n;
+	int fresh_due, r, bulk = ecache_names_stale(c);
 
-	if (n < 0)
-		return ecache_sqlerr(c, "counting fresh keys");
 	/* a big first sync: FTS5 merges inside the commits, the build at its
-	 * end does the rest (bulk.c) */
+	 * end does the rest (bulk.c); nothing to count or ask for */
 	if (bulk)
 		return bulk < 0 ? -1 : 0;
+	if ((n = ecache_fresh_size(c->db)) < 0)
+		return ecache_sqlerr(c, "counting fresh keys");
+	fresh_due = n >= c->fresh_merge_at;
 	if (ecache_checkpointer_merge(c, fresh_due) == 0)
 		return 0;
 	if (fresh_due && ecache_fresh_merge(c->db, ECACHE_FRESH_CHUNK) < 0)
